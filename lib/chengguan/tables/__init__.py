@@ -1,0 +1,48 @@
+"""The indicator tables of ``data/``: schema, loading, validation and coverage.
+
+``validate`` and ``coverage`` are both submodules and the functions they define; importing the
+functions here, eagerly, makes the package attributes the functions for good (a submodule import
+would otherwise rebind the name to the module). Both modules are cheap to import: they import the
+quantity parser only when they run. The loading API imports pandas and is loaded lazily
+(PEP 562), so ``from chengguan.tables import load_observations`` never imports the parser.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from chengguan.tables.coverage import CoverageReport, coverage
+from chengguan.tables.validate import Problem, validate
+
+if TYPE_CHECKING:
+    from chengguan.tables.load import (
+        Observation,
+        load_domains,
+        load_exclusions,
+        load_indicators,
+        load_observations,
+        load_recognitions,
+        load_scopes,
+        load_sources,
+        value_of,
+    )
+
+_LAZY = (
+    "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
+    "load_domains", "load_recognitions", "load_exclusions", "value_of",
+)
+
+__all__ = sorted(("CoverageReport", "coverage", "Problem", "validate", *_LAZY))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.load"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

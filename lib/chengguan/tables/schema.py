@@ -1,0 +1,248 @@
+"""The declared columns of every table in ``data/``: the single source of truth.
+
+Validation (``validate.py``), typed loading (``load.py``) and the Frictionless descriptor
+``data/datapackage.json`` (``datapackage.py``) are all derived from the declarations below, so a
+column is added or constrained here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["string", "integer", "number", "date", "boolean"]
+
+# Canonical unit ids of ``chengguan.units`` (docs/architecture.md, "Canonical unit ids").
+UNITS = (
+    "case", "item", "site", "unit", "establishment", "establishment_visit", "person_time", "time",
+    "road_time", "unit_visit", "person", "record", "panel", "sheet", "vehicle", "dwelling",
+    "category", "entry", "article", "issue", "episode", "volume", "batch", "copy", "m2", "kg",
+    "yuan", "percent", "day", "year", "month", "bird", "household", "hour", "count",
+)
+QUALIFIERS = ("exact", "more_than", "at_least", "approximate", "at_most")
+
+# Frictionless reads these as booleans by default; validation accepts exactly the same spellings.
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its type and constraints. Empty cells are missing values."""
+
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None  # a regular expression the whole cell must match
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``column`` of this table must name an existing ``target_column`` of ``target_table``."""
+
+    column: str
+    target_table: str
+    target_column: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: str
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _id(name: str, what: str) -> Field:
+    # Ids are snake_case ASCII so that they work as notebook parameters and file names.
+    return Field(name, "string", f"Identifier of the {what}.", required=True,
+                 pattern=r"[a-z0-9]+(_[a-z0-9]+)*", unique=True)
+
+
+def _ref(name: str, what: str, required: bool = True) -> Field:
+    return Field(name, "string", f"The {what} (foreign key).", required=required)
+
+
+SOURCES = TableSchema(
+    name="sources",
+    title="Sources",
+    description="Every document a figure is taken from, with its provenance and the checksum "
+    "of the raw file kept in data/raw/.",
+    primary_key="source_id",
+    fields=(
+        _id("source_id", "source"),
+        Field("title", "string", "Title of the document or page.", required=True),
+        Field("issuer", "string", "Who published it.", required=True),
+        Field("doc_number", "string", "Official document number (文号), when it has one."),
+        Field("issued", "date", "Date of issue or publication (YYYY-MM-DD)."),
+        Field("url", "string", "Public address of the document.", unique=True),
+        _ref("scope_id", "area or unit the document reports on"),
+        Field("kind", "string", "What kind of document it is.", required=True,
+              enum=("official_report", "district_report", "news_release", "reprint",
+                    "compilation")),
+        Field("reliability", "string", "How far its figures can be trusted.", required=True,
+              enum=("high", "medium", "low")),
+        Field("reliability_note", "string", "Why it has that reliability."),
+        Field("raw_path", "string", "The raw file, relative to data/.", required=True),
+        Field("sha256", "string", "SHA-256 of the raw file.", required=True,
+              pattern=r"[0-9a-f]{64}"),
+    ),
+    foreign_keys=(ForeignKey("scope_id", "scopes", "scope_id"),),
+)
+
+SCOPES = TableSchema(
+    name="scopes",
+    title="Scopes",
+    description="Areas and units a figure can refer to: the city, its 16 districts and the "
+    "enforcement units directly under the bureau.",
+    primary_key="scope_id",
+    fields=(
+        _id("scope_id", "scope"),
+        Field("kind", "string", "City, district or unit.", required=True,
+              enum=("city", "district", "unit")),
+        Field("name_zh", "string", "Chinese name.", required=True),
+        Field("name_en", "string", "English name.", required=True),
+    ),
+)
+
+DOMAINS = TableSchema(
+    name="domains",
+    title="Domains",
+    description="Areas of work of the enforcement system, following the sections of the "
+    "annual summary.",
+    primary_key="domain_id",
+    fields=(
+        _id("domain_id", "domain"),
+        Field("name_zh", "string", "Chinese name.", required=True),
+        Field("name_en", "string", "English name.", required=True),
+        Field("part", "string", "The section of the summary the domain follows."),
+        Field("description", "string", "What the domain covers."),
+    ),
+)
+
+INDICATORS = TableSchema(
+    name="indicators",
+    title="Indicator catalog",
+    description="What is counted, in which canonical unit; a breakdown names its parent.",
+    primary_key="indicator_id",
+    fields=(
+        _id("indicator_id", "indicator"),
+        _ref("domain_id", "domain"),
+        Field("name_zh", "string", "Chinese name.", required=True),
+        Field("name_en", "string", "English name.", required=True),
+        Field("unit", "string", "Canonical unit (chengguan.units).", required=True, enum=UNITS),
+        Field("description", "string", "Definition and caveats."),
+        _ref("parent_id", "indicator this one is a part of", required=False),
+    ),
+    foreign_keys=(
+        ForeignKey("domain_id", "domains", "domain_id"),
+        ForeignKey("parent_id", "indicators", "indicator_id"),
+    ),
+)
+
+OBSERVATIONS = TableSchema(
+    name="observations",
+    title="Observations",
+    description="One figure of one source: value in the indicator's canonical unit, with the "
+    "verbatim (normalized) sentence it was read from.",
+    primary_key="observation_id",
+    fields=(
+        _id("observation_id", "observation"),
+        _ref("indicator_id", "indicator"),
+        _ref("source_id", "source"),
+        _ref("scope_id", "scope"),
+        Field("period_start", "date", "First day of the period.", required=True),
+        Field("period_end", "date", "Last day of the period (inclusive).", required=True),
+        Field("status", "string", "An outcome or a target.", required=True,
+              enum=("actual", "target")),
+        Field("value", "number", "Exact value in the canonical unit.", required=True),
+        Field("qualifier", "string", "How the source qualifies the number (余 -> more_than, ...).",
+              required=True, enum=QUALIFIERS),
+        Field("number_text", "string", "The mention as the parser finds it in the quote.",
+              required=True),
+        Field("quote", "string", "Verbatim sentence of the normalized source text.",
+              required=True),
+        Field("section", "string", "Heading of the section the quote stands in."),
+    ),
+    foreign_keys=(
+        ForeignKey("indicator_id", "indicators", "indicator_id"),
+        ForeignKey("source_id", "sources", "source_id"),
+        ForeignKey("scope_id", "scopes", "scope_id"),
+    ),
+)
+
+EXCLUSIONS = TableSchema(
+    name="exclusions",
+    title="Exclusions",
+    description="Numerals of a source that are not observations (dates, years, document "
+    "numbers, ...): every mention inside every occurrence of the quote is accounted for.",
+    primary_key="exclusion_id",
+    fields=(
+        _id("exclusion_id", "exclusion"),
+        _ref("source_id", "source"),
+        Field("quote", "string", "Verbatim text of the normalized source.", required=True),
+        Field("reason", "string", "Why these numerals are not observations.", required=True,
+              enum=("date", "year", "document_number", "plan_period", "edition",
+                    "programme_name", "ordinal")),
+        Field("note", "string", "Anything worth knowing."),
+    ),
+    foreign_keys=(ForeignKey("source_id", "sources", "source_id"),),
+)
+
+RECOGNITIONS = TableSchema(
+    name="recognitions",
+    title="Recognitions",
+    description="Units the bureau singles out (often in bold): top rankings, meetings hosted, "
+    "case examples and initiatives.",
+    primary_key="recognition_id",
+    fields=(
+        _id("recognition_id", "recognition"),
+        _ref("source_id", "source"),
+        _ref("scope_id", "scope"),
+        _ref("domain_id", "domain"),
+        Field("kind", "string", "What the unit is recognised for.", required=True,
+              enum=("top_ranked", "hosted_meeting", "case_example", "initiative")),
+        Field("bold", "boolean", "Whether the source sets the unit in bold.", required=True),
+        Field("period_start", "date", "First day of the period.", required=True),
+        Field("period_end", "date", "Last day of the period (inclusive).", required=True),
+        Field("quote", "string", "Verbatim text of the normalized source.", required=True),
+        Field("note", "string", "Anything worth knowing."),
+    ),
+    foreign_keys=(
+        ForeignKey("source_id", "sources", "source_id"),
+        ForeignKey("scope_id", "scopes", "scope_id"),
+        ForeignKey("domain_id", "domains", "domain_id"),
+    ),
+)
+
+# In dependency order: a table only refers to tables listed before it (or to itself).
+TABLES: tuple[TableSchema, ...] = (
+    SCOPES, SOURCES, DOMAINS, INDICATORS, OBSERVATIONS, EXCLUSIONS, RECOGNITIONS,
+)
+
+
+def table(name: str) -> TableSchema:
+    """The schema of the table called ``name`` ("observations", ...)."""
+    for schema in TABLES:
+        if schema.name == name:
+            return schema
+    raise KeyError(f"unknown table {name!r}; tables: {', '.join(t.name for t in TABLES)}")

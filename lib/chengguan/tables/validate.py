@@ -1,0 +1,356 @@
+"""Check every row of every table against the schema and the sources; report all problems.
+
+Structural checks (columns, types, required cells, vocabularies, patterns, unique keys, foreign
+keys) come from ``schema.py``; the semantic ones are the observation rules of
+docs/architecture.md: each quote stands in its source, and the parser reads from it exactly the
+row's number, value, qualifier and the catalog's unit. A row whose cells already failed a
+structural check is not checked further on those cells, so one mistake gives one problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from chengguan import paths, sources
+from chengguan.tables import schema
+from chengguan.tables.io import CsvFile, Row, read_csv
+from chengguan.tables.schema import Field, TableSchema
+
+_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SHOWN = 80  # longer values are shortened in messages; the line number finds the rest
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule, located as precisely as the rule allows.
+
+    ``str(problem)`` is the one fixed format of every message::
+
+        data/observations.csv:12: column value: '2504701' is not what ... [value-matches-quote]
+    """
+
+    file: str  # as shown: "data/observations.csv"
+    line: int | None  # physical line, header = 1; None for the file as a whole
+    column: str | None
+    value: str | None
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.column is None:
+            return f"{where}: {self.message} [{self.rule}]"
+        return f"{where}: column {self.column}: {_show(self.value or '')} {self.message} [{self.rule}]"
+
+
+def _show(value: str) -> str:
+    if len(value) > _SHOWN:
+        value = value[: _SHOWN - 1] + "…"
+    return repr(value)
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A Decimal as plain digits without exponent or trailing zeros: 2504700, 89.4."""
+    return format(value.normalize(), "f")
+
+
+def validate(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem of the tables in ``data_dir`` (default: the project's ``data/``)."""
+    return _Validation(Path(data_dir) if data_dir is not None else paths.data_dir()).run()
+
+
+class _Validation:
+    """One validation run: the tables read once, the problems found so far."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.problems: list[Problem] = []
+        self.files: dict[str, CsvFile] = {}
+        # (table, line) -> columns whose cell failed a structural check
+        self.bad: dict[tuple[str, int], set[str]] = defaultdict(set)
+
+    # -- reporting ------------------------------------------------------------------------------
+
+    def shown(self, table: str) -> str:
+        return f"{self.data_dir.name}/{table}.csv"
+
+    def report(self, table: str, row: Row | None, column: str | None, message: str,
+               rule: str, *, line: int | None = None, value: str | None = None) -> None:
+        """Record a problem; a row's problem marks its cell as bad for the later checks."""
+        if row is not None:
+            line = row.line
+            if column is not None:
+                self.bad[(table, row.line)].add(column)
+                value = row[column]
+        self.problems.append(Problem(self.shown(table), line, column, value, message, rule))
+
+    def ok(self, table: str, row: Row, *columns: str) -> bool:
+        """Whether the named cells passed the structural checks and are not empty."""
+        failed = self.bad.get((table, row.line), set())
+        return all(c not in failed and row[c] != "" for c in columns)
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def run(self) -> list[Problem]:
+        for table in schema.TABLES:
+            path = self.data_dir / table.filename
+            if not path.is_file():
+                self.problems.append(
+                    Problem(self.shown(table.name), None, None, None, "file is missing", "file")
+                )
+                continue
+            self.files[table.name] = read_csv(path)
+            self.check_structure(table)
+        for table in schema.TABLES:
+            if table.name in self.files:
+                self.check_foreign_keys(table)
+        self.check_sources()
+        self.check_indicators()
+        self.check_observations()
+        self.check_exclusions()
+        self.check_periods("recognitions")
+        self.found_quotes("recognitions")
+        order = {self.shown(t.name): i for i, t in enumerate(schema.TABLES)}
+        # Stable sort: within a line, problems keep the order the checks found them in.
+        return sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
+
+    # -- structure ------------------------------------------------------------------------------
+
+    def check_structure(self, table: TableSchema) -> None:
+        csv_file = self.files[table.name]
+        for name in table.columns:
+            if name not in csv_file.header:
+                self.report(table.name, None, name, "is missing from the header", "header",
+                            line=1, value=name)
+        for name in csv_file.header:
+            if name not in table.columns:
+                self.report(table.name, None, name, "is not a column of this table", "header",
+                            line=1, value=name)
+        first_seen: dict[str, dict[str, int]] = defaultdict(dict)
+        for row in csv_file:
+            if row.width != len(csv_file.header):
+                self.report(table.name, row, None,
+                            f"row has {row.width} fields, the header {len(csv_file.header)}",
+                            "row-shape")
+            for field in table.fields:
+                if field.name in csv_file.header:
+                    self.check_cell(table.name, row, field)
+                    self.check_unique(table.name, row, field, first_seen[field.name])
+
+    def check_cell(self, table: str, row: Row, field: Field) -> None:
+        value = row[field.name]
+        if value == "":
+            if field.required:
+                self.report(table, row, field.name, "is empty but required", "required")
+            return
+        problem = _type_problem(field, value)
+        if problem:
+            self.report(table, row, field.name, problem, "type")
+        elif field.enum is not None and value not in field.enum:
+            self.report(table, row, field.name, f"is not one of: {', '.join(field.enum)}",
+                        "enum")
+        elif field.pattern is not None and not re.fullmatch(field.pattern, value):
+            self.report(table, row, field.name, f"does not match the pattern {field.pattern}",
+                        "pattern")
+
+    def check_unique(self, table: str, row: Row, field: Field, seen: dict[str, int]) -> None:
+        value = row[field.name]
+        if not field.unique or value == "":
+            return
+        if value in seen:
+            self.report(table, row, field.name, f"is a duplicate of line {seen[value]}", "unique")
+        else:
+            seen[value] = row.line
+
+    def check_foreign_keys(self, table: TableSchema) -> None:
+        for key in table.foreign_keys:
+            target = self.files.get(key.target_table)
+            if target is None:
+                continue  # its absence is already a problem
+            known = {row[key.target_column] for row in target}
+            for row in self.files[table.name]:
+                if self.ok(table.name, row, key.column) and row[key.column] not in known:
+                    self.report(table.name, row, key.column,
+                                f"is not a {key.target_column} of "
+                                f"{self.shown(key.target_table)}", "foreign-key")
+
+    # -- sources --------------------------------------------------------------------------------
+
+    def check_sources(self) -> None:
+        raw_urls: dict[Path, set[str]] = {}
+        for row in self.files.get("sources", ()):
+            if not self.ok("sources", row, "raw_path"):
+                continue
+            path = self.data_dir / row["raw_path"]
+            if not path.is_file():
+                self.report("sources", row, "raw_path", f"is not a file under {self.data_dir.name}/",
+                            "raw-file")
+                continue
+            if self.ok("sources", row, "sha256"):
+                actual = sources.sha256_of(path)
+                if actual != row["sha256"]:
+                    self.report("sources", row, "sha256",
+                                f"is not the SHA-256 of {row['raw_path']} ({actual})", "checksum")
+            if row["raw_path"] == sources.SUPPLEMENTARY_RAW_PATH:
+                if path not in raw_urls:
+                    raw_urls[path] = {r["source_url"] for r in read_csv(path)}
+                if row["url"] not in raw_urls[path]:
+                    self.report("sources", row, "url",
+                                f"is not a source_url of {row['raw_path']}", "supplementary-url")
+
+    # -- indicators -----------------------------------------------------------------------------
+
+    def check_indicators(self) -> None:
+        rows = {row["indicator_id"]: row for row in self.files.get("indicators", ())}
+        for row in rows.values():
+            if not self.ok("indicators", row, "parent_id"):
+                continue
+            parent = rows.get(row["parent_id"])
+            if parent is None:
+                continue  # a foreign-key problem
+            if self.ok("indicators", row, "unit") and self.ok("indicators", parent, "unit") \
+                    and parent["unit"] != row["unit"]:
+                self.report("indicators", row, "parent_id",
+                            f"counts {parent['unit']}, not {row['unit']} like this indicator",
+                            "parent-same-unit")
+            if _in_cycle(row["indicator_id"], rows):
+                self.report("indicators", row, "parent_id",
+                            "leads back to this indicator (parents form a cycle)", "parent-cycle")
+
+    # -- observations ---------------------------------------------------------------------------
+
+    def check_observations(self) -> None:
+        from chengguan.quantities import find_quantities  # the parser: only when validating
+
+        indicators = {row["indicator_id"]: row for row in self.files.get("indicators", ())}
+        self.check_periods("observations")
+        for row in self.found_quotes("observations"):
+            if not self.ok("observations", row, "number_text"):
+                continue
+            mentions = [m for m in find_quantities(row["quote"]) if m.text == row["number_text"]]
+            if not mentions:
+                found = ", ".join(repr(m.text) for m in find_quantities(row["quote"])) or "none"
+                self.report("observations", row, "number_text",
+                            f"is not a mention the parser finds in the quote (it finds {found})",
+                            "number-in-quote")
+                continue
+            mention = mentions[0]
+            said = f"the parser reads {{}} from {mention.text!r}"
+            if self.ok("observations", row, "value") and Decimal(row["value"]) != mention.value:
+                self.report("observations", row, "value",
+                            "is not what the quote says (" +
+                            said.format(_decimal_text(mention.value)) + ")",
+                            "value-matches-quote")
+            if self.ok("observations", row, "qualifier") and row["qualifier"] != mention.qualifier:
+                self.report("observations", row, "qualifier",
+                            "is not what the quote says (" + said.format(mention.qualifier) + ")",
+                            "qualifier-matches-quote")
+            indicator = indicators.get(row["indicator_id"])
+            if (self.ok("observations", row, "indicator_id") and indicator is not None
+                    and indicator["unit"] != mention.unit):
+                self.report("observations", row, "indicator_id",
+                            f"counts {indicator['unit']}, but " + said.format(mention.unit),
+                            "unit-matches-catalog")
+        self.check_breakdowns(indicators)
+
+    def check_breakdowns(self, indicators: dict[str, Row]) -> None:
+        rows = [r for r in self.files.get("observations", ())
+                if self.ok("observations", r, "indicator_id", "value", "period_start",
+                           "period_end")]
+
+        def key(row: Row, indicator_id: str) -> tuple[str, ...]:
+            return (indicator_id, row["source_id"], row["scope_id"], row["period_start"],
+                    row["period_end"], row["status"])
+
+        by_key: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        for row in rows:
+            by_key[key(row, row["indicator_id"])].append(row)
+        for row in rows:
+            indicator = indicators.get(row["indicator_id"])
+            if indicator is None or indicator["parent_id"] == "":
+                continue
+            for parent in by_key.get(key(row, indicator["parent_id"]), ()):
+                if Decimal(row["value"]) > Decimal(parent["value"]):
+                    self.report("observations", row, "value",
+                                f"is larger than its parent {indicator['parent_id']} "
+                                f"({parent['value']}, line {parent.line})",
+                                "breakdown-not-larger")
+
+    # -- shared ---------------------------------------------------------------------------------
+
+    def check_periods(self, table: str) -> None:
+        for row in self.files.get(table, ()):
+            if self.ok(table, row, "period_start", "period_end") \
+                    and row["period_start"] > row["period_end"]:
+                self.report(table, row, "period_end",
+                            f"is before period_start {row['period_start']}", "period-order")
+
+    def check_exclusions(self) -> None:
+        from chengguan.quantities import find_quantities
+
+        for row in self.found_quotes("exclusions"):
+            if not find_quantities(row["quote"]):
+                self.report("exclusions", row, "quote", "has no numeral to exclude",
+                            "exclusion-has-mention")
+
+    def found_quotes(self, table: str) -> list[Row]:
+        """Check that each row's quote stands in its source; return the rows whose quote does."""
+        found: list[Row] = []
+        for row in self.files.get(table, ()):
+            if not self.ok(table, row, "quote", "source_id"):
+                continue
+            try:
+                text = sources.normalized_text(row["source_id"], self.data_dir)
+            except (KeyError, OSError):
+                continue  # an unknown source or a missing raw file: reported on its own
+            if "\n" in row["quote"]:
+                self.report(table, row, "quote",
+                            "contains a line break (quotes are normalized: no page breaks)",
+                            "quote-in-source")
+            elif not text.find_all(row["quote"]):
+                self.report(table, row, "quote",
+                            f"does not occur in the normalized text of {row['source_id']}",
+                            "quote-in-source")
+            else:
+                found.append(row)
+        return found
+
+
+def _type_problem(field: Field, value: str) -> str | None:
+    """Why ``value`` is not of the field's type, or None."""
+    if field.type == "integer" and not re.fullmatch(r"[-+]?[0-9]+", value):
+        return "is not an integer"
+    if field.type == "number":
+        if not _NUMBER.fullmatch(value):
+            return "is not a number (digits with an optional decimal point)"
+        try:
+            Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+            return "is not a number"
+    if field.type == "date":
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            date.fromisoformat(value)
+        except ValueError:
+            return "is not a date (YYYY-MM-DD)"
+    if field.type == "boolean" and value not in schema.TRUE_VALUES + schema.FALSE_VALUES:
+        return "is not a boolean (true or false)"
+    return None
+
+
+def _in_cycle(start: str, rows: dict[str, Row]) -> bool:
+    seen = {start}
+    current = rows[start]["parent_id"]
+    while current in rows:
+        if current in seen:
+            return current == start
+        seen.add(current)
+        current = rows[current]["parent_id"]
+    return False

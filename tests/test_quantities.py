@@ -1,0 +1,259 @@
+"""Quantity phrases -> exact values, and finding every numeral of the primary source."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from chengguan.paths import raw_dir
+from chengguan.quantities import (
+    Quantity,
+    QuantityParseError,
+    find_quantities,
+    format_value,
+    parse_quantity,
+)
+
+PRIMARY = "000_9eaa17e5f8f0eda1.txt"
+
+# text, number, multiplier, value, unit, unit_text, qualifier
+PARSE_CASES = [
+    # multipliers and compound units, from the primary source
+    ("250.47 万平方米", "250.47", 10_000, "2504700", "m2", "平方米", "exact"),
+    ("24.4 万平方米", "24.4", 10_000, "244000", "m2", "平方米", "exact"),
+    ("3.6 万人次", "3.6", 10_000, "36000", "person_time", "人次", "exact"),
+    ("7 万条次", "7", 10_000, "70000", "road_time", "条次", "exact"),
+    ("24.5 万家次", "24.5", 10_000, "245000", "establishment_visit", "家次", "exact"),
+    ("2 万元", "2", 10_000, "20000", "yuan", "元", "exact"),
+    ("17 万条", "17", 10_000, "170000", "record", "条", "exact"),
+    ("19.6万", "19.6", 10_000, "196000", "count", "", "exact"),
+    ("5 亿元", "5", 100_000_000, "500000000", "yuan", "元", "exact"),
+    ("1.2亿人次", "1.2", 100_000_000, "120000000", "person_time", "人次", "exact"),
+    # 余 / 多 between number and unit, before or after the multiplier
+    ("1.55 万余人次", "1.55", 10_000, "15500", "person_time", "人次", "more_than"),
+    ("10.8 万余起", "10.8", 10_000, "108000", "case", "起", "more_than"),
+    ("8.7万余个", "8.7", 10_000, "87000", "unit", "个", "more_than"),
+    ("330万余元", "330", 10_000, "3300000", "yuan", "元", "more_than"),
+    ("400 余起", "400", 1, "400", "case", "起", "more_than"),
+    ("40余期", "40", 1, "40", "issue", "期", "more_than"),
+    ("7700 余名", "7700", 1, "7700", "person", "名", "more_than"),
+    ("10 多次", "10", 1, "10", "time", "次", "more_than"),
+    ("10 多万元", "10", 10_000, "100000", "yuan", "元", "more_than"),
+    # trailing qualifiers
+    ("1200 块以上", "1200", 1, "1200", "panel", "块", "more_than"),
+    ("90%以上", "90", 1, "90", "percent", "%", "more_than"),
+    ("3 万元左右", "3", 10_000, "30000", "yuan", "元", "approximate"),
+    ("5 天以内", "5", 1, "5", "day", "天", "at_most"),
+    ("100 户以下", "100", 1, "100", "household", "户", "at_most"),
+    # leading qualifiers
+    ("约279万元", "279", 10_000, "2790000", "yuan", "元", "approximate"),
+    ("近 3 万人", "3", 10_000, "30000", "person", "人", "approximate"),
+    ("超过 500 家", "500", 1, "500", "establishment", "家", "more_than"),
+    ("逾 2000 羽", "2000", 1, "2000", "bird", "羽", "more_than"),
+    ("不少于15个", "15", 1, "15", "unit", "个", "at_least"),
+    ("不少于 9 家", "9", 1, "9", "establishment", "家", "at_least"),
+    ("至少 3 批", "3", 1, "3", "batch", "批", "at_least"),
+    ("不超过 8 小时", "8", 1, "8", "hour", "小时", "at_most"),
+    ("约 3 万元左右", "3", 10_000, "30000", "yuan", "元", "approximate"),
+    # plain counts: spaces or not, decimals, separators, longest unit match
+    ("5334 起", "5334", 1, "5334", "case", "起", "exact"),
+    ("4119起", "4119", 1, "4119", "case", "起", "exact"),
+    ("853 公斤", "853", 1, "853", "kg", "公斤", "exact"),
+    ("11824 平方米", "11824", 1, "11824", "m2", "平方米", "exact"),
+    ("820 篇次", "820", 1, "820", "article", "篇次", "exact"),
+    ("4 批次", "4", 1, "4", "batch", "批次", "exact"),
+    ("12,201 条", "12201", 1, "12201", "record", "条", "exact"),
+    ("1,234.50 元", "1234.50", 1, "1234.5", "yuan", "元", "exact"),
+    ("１２ 起", "12", 1, "12", "case", "起", "exact"),
+    ("  18份  ", "18", 1, "18", "copy", "份", "exact"),
+    # percent, ASCII and full-width
+    ("89.4%", "89.4", 1, "89.4", "percent", "%", "exact"),
+    ("99.32%", "99.32", 1, "99.32", "percent", "%", "exact"),
+    ("67％", "67", 1, "67", "percent", "％", "exact"),
+    # calendar
+    ("2022 年", "2022", 1, "2022", "year", "年", "exact"),
+    ("30 日", "30", 1, "30", "date_day", "日", "exact"),
+    ("60 天", "60", 1, "60", "day", "天", "exact"),
+    # page breaks of the primary source
+    ("2\n\n件", "2", 1, "2", "item", "件", "exact"),
+    ("2022\n\n年", "2022", 1, "2022", "year", "年", "exact"),
+    ("1.55\n万余\n\n人次", "1.55", 10_000, "15500", "person_time", "人次", "more_than"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "multiplier", "value", "unit", "unit_text", "qualifier"),
+    PARSE_CASES,
+    ids=[" ".join(case[0].split()) for case in PARSE_CASES],
+)
+def test_parse_quantity(
+    text: str, number: str, multiplier: int, value: str, unit: str, unit_text: str, qualifier: str
+) -> None:
+    q = parse_quantity(text)
+    assert q.text == text.strip()
+    assert text[q.span[0] : q.span[1]] == q.text
+    assert (q.number, q.multiplier, q.value) == (Decimal(number), multiplier, Decimal(value))
+    assert str(q.value) == value  # exact and in plain notation, as the tables write it
+    assert (q.unit, q.unit_text, q.qualifier) == (unit, unit_text, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("abc", "no Arabic numeral"),
+        ("", "no Arabic numeral"),
+        ("三千起", "no Arabic numeral"),
+        ("3 起 4 起", "2 quantities"),
+        ("2021—2023 年", "2 quantities"),
+        ("共 3 起", "words outside"),
+        ("3 起案件", "words outside"),
+        ("约 300 起以上", "words outside"),  # two qualifiers that disagree
+    ],
+)
+def test_parse_quantity_errors_name_the_text(text: str, reason: str) -> None:
+    with pytest.raises(QuantityParseError, match=reason) as info:
+        parse_quantity(text)
+    assert repr(text) in str(info.value)
+    assert info.value.text == text
+    assert isinstance(info.value, ValueError)
+
+
+# text -> the mentions found: (text, unit, value, qualifier)
+FIND_CASES = [
+    ("2023 年 1 月 30 日", [("2023 年", "year", "2023", "exact"), ("1 月", "month", "1", "exact"),
+                           ("30 日", "date_day", "30", "exact")]),
+    ("2023年1月30日印发", [("2023年", "year", "2023", "exact"), ("1月", "month", "1", "exact"),
+                        ("30日", "date_day", "30", "exact")]),
+    ("（2021—2023 年）", [("2021", "count", "2021", "exact"), ("2023 年", "year", "2023", "exact")]),
+    ("（2022-2024 年）", [("2022", "count", "2022", "exact"), ("2024 年", "year", "2024", "exact")]),
+    ("第八届7·15城管公众开放日", [("7", "count", "7", "exact"), ("15", "count", "15", "exact")]),
+    ("沪城管执〔2023〕14号", [("2023", "count", "2023", "exact"), ("14", "count", "14", "exact")]),
+    ("“60+24”学时", [("60", "count", "60", "exact"), ("24", "count", "24", "exact")]),
+    ("平台5类17项体征", [("5类", "category", "5", "exact"), ("17项", "entry", "17", "exact")]),
+    ("6340 名街面滞留人员", [("6340 名", "person", "6340", "exact")]),
+    ("4295家建筑工地", [("4295家", "establishment", "4295", "exact")]),
+    ("19.6万沿街商户", [("19.6万", "count", "196000", "exact")]),
+    ("占比升至89.4%，4295家", [("89.4%", "percent", "89.4", "exact"),
+                           ("4295家", "establishment", "4295", "exact")]),
+    ("拆除新建 354 处 11236 平方米", [("354 处", "site", "354", "exact"),
+                                 ("11236 平方米", "m2", "11236", "exact")]),
+    ("3000 元提升到 5000 元", [("3000 元", "yuan", "3000", "exact"),
+                          ("5000 元", "yuan", "5000", "exact")]),
+    # a qualifier word earlier in the sentence is not the number's qualifier
+    ("超过标准的 3 起", [("3 起", "case", "3", "exact")]),
+    ("不少于上年，共 9 家", [("9 家", "establishment", "9", "exact")]),
+    # 近 before a span of time means "the past", 最近/附近/节约 are other words
+    ("近 3 年来", [("3 年", "year", "3", "exact")]),
+    ("最近 5 天", [("5 天", "day", "5", "exact")]),
+    ("附近 2 处", [("2 处", "site", "2", "exact")]),
+    ("节约 3 万元", [("3 万元", "yuan", "30000", "exact")]),
+    # 多 qualifies only when a multiplier or unit follows
+    ("3 多", [("3", "count", "3", "exact")]),
+    # "以上" after a conflicting leading qualifier stays outside the mention
+    ("约 300 起以上", [("约 300 起", "case", "300", "approximate")]),
+    # an ASCII period ends the number unless a digit follows
+    ("共 3.", [("3", "count", "3", "exact")]),
+    ("2022,2023", [("2022", "count", "2022", "exact"), ("2023", "count", "2023", "exact")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), FIND_CASES, ids=[c[0] for c in FIND_CASES])
+def test_find_quantities(text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    found = find_quantities(text)
+    assert [(q.text, q.unit, str(q.value), q.qualifier) for q in found] == expected
+    for q in found:
+        assert text[q.span[0] : q.span[1]] == q.text
+
+
+def test_spans_stop_at_the_last_part_not_at_trailing_space() -> None:
+    text = "检查 5 次 \n\n，巡查 282 万余次 。"
+    assert [q.text for q in find_quantities(text)] == ["5 次", "282 万余次"]
+
+
+def test_quantity_is_frozen() -> None:
+    q = parse_quantity("5334 起")
+    with pytest.raises(AttributeError):
+        q.value = Decimal(0)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reading"),
+    [
+        ("1.55 万余人次", "en", "more than 15,500 person-time(s)"),
+        ("250.47 万平方米", "en", "2,504,700 m²"),
+        ("89.4%", "en", "89.4%"),
+        ("不少于 9 家", "en", "at least 9 establishment(s)"),
+        ("约279万元", "zh", "约2790000元"),
+        ("2022 年", "en", "2022 year"),
+        ("19.6万", "en", "196,000"),
+    ],
+)
+def test_format_value(text: str, lang: str, reading: str) -> None:
+    assert format_value(parse_quantity(text), lang) == reading
+
+
+def test_str_shows_the_text_and_its_reading() -> None:
+    assert str(parse_quantity("2\n\n件")) == "2 件 = 2 item(s)"
+    with pytest.raises(ValueError, match="xx"):
+        format_value(parse_quantity("2 件"), "xx")
+
+
+# ---------------------------------------------------------------------------- the primary source
+
+
+@pytest.fixture(scope="module")
+def source() -> str:
+    return (raw_dir() / PRIMARY).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def mentions(source: str) -> list[Quantity]:
+    return find_quantities(source)
+
+
+def _one(mentions: list[Quantity], text: str) -> Quantity:
+    hits = [q for q in mentions if q.text == text]
+    assert len(hits) == 1, f"{text!r} found {len(hits)} times"
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "context"),
+    [
+        ("250.47 万平方米", "2504700", "m2", "exact", "拆除违法建筑 "),
+        ("4119起", "4119", "case", "exact", "非现场执法案件"),
+        ("89.4%", "89.4", "percent", "exact", "占比升至"),
+        ("10.8 万余起", "108000", "case", "more_than", "依法查处案件 "),
+        ("1200 块以上", "1200", "panel", "more_than", "广告设施 "),
+        ("1.55 万余人次", "15500", "person_time", "more_than", "寄递人员 "),
+        ("7 万条次", "70000", "road_time", "exact", "巡查道路 "),
+        ("不少于9家", "9", "establishment", "at_least", "完成"),
+        ("2\n\n件", "2", "item", "exact", "诉讼情况，"),
+        ("2022\n\n年", "2022", "year", "exact", "开展 "),
+        ("102061条", "102061", "record", "exact", "检查信息"),
+    ],
+)
+def test_known_mentions_of_the_source(
+    source: str, mentions: list[Quantity], text: str, value: str, unit: str, qualifier: str,
+    context: str,
+) -> None:  # fmt: skip
+    q = _one(mentions, text)
+    assert source[q.span[0] : q.span[1]] == text
+    assert source[q.span[0] - len(context) : q.span[0]] == context
+    assert (str(q.value), q.unit, q.qualifier) == (value, unit, qualifier)
+
+
+def test_every_digit_of_the_source_is_in_a_mention(source: str, mentions: list[Quantity]) -> None:
+    covered = set()
+    for q in mentions:
+        covered.update(range(*q.span))
+    missed = [m.start() for m in re.finditer("[0-9]", source) if m.start() not in covered]
+    assert not missed, [source[i - 10 : i + 10] for i in missed]
+
+
+def test_source_mentions_are_ordered_and_disjoint(mentions: list[Quantity]) -> None:
+    ends = [q.span[1] for q in mentions]
+    starts = [q.span[0] for q in mentions]
+    assert all(end <= start for end, start in zip(ends, starts[1:]))
+    # the file is immutable, so the count is a regression check on the whole parser
+    assert len(mentions) == 211
