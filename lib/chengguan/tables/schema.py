@@ -10,15 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from chengguan import units
+
 FieldType = Literal["string", "integer", "number", "date", "boolean"]
 
-# Canonical unit ids of ``chengguan.units`` (docs/architecture.md, "Canonical unit ids").
-UNITS = (
-    "case", "item", "site", "unit", "establishment", "establishment_visit", "person_time", "time",
-    "road_time", "unit_visit", "person", "record", "panel", "sheet", "vehicle", "dwelling",
-    "category", "entry", "article", "issue", "episode", "volume", "batch", "copy", "m2", "kg",
-    "yuan", "percent", "day", "year", "month", "bird", "household", "hour", "count",
-)
+# The canonical unit ids, in the order of the unit catalog (chengguan.units), "count" last.
+UNITS = tuple(dict.fromkeys([u.id for u in units.UNITS] + [units.COUNT]))
 QUALIFIERS = ("exact", "more_than", "at_least", "approximate", "at_most")
 
 # Frictionless reads these as booleans by default; validation accepts exactly the same spellings.
@@ -182,6 +179,7 @@ OBSERVATIONS = TableSchema(
         Field("quote", "string", "Verbatim sentence of the normalized source text.",
               required=True),
         Field("section", "string", "Heading of the section the quote stands in."),
+        Field("note", "string", "Anything worth knowing: definitions, caveats."),
     ),
     foreign_keys=(
         ForeignKey("indicator_id", "indicators", "indicator_id"),
@@ -220,7 +218,8 @@ RECOGNITIONS = TableSchema(
         _ref("scope_id", "scope"),
         _ref("domain_id", "domain"),
         Field("kind", "string", "What the unit is recognised for.", required=True,
-              enum=("top_ranked", "hosted_meeting", "case_example", "initiative")),
+              enum=("top_ranked", "hosted_meeting", "case_example", "initiative",
+                    "good_practice")),
         Field("bold", "boolean", "Whether the source sets the unit in bold.", required=True),
         Field("period_start", "date", "First day of the period.", required=True),
         Field("period_end", "date", "Last day of the period (inclusive).", required=True),
@@ -234,9 +233,31 @@ RECOGNITIONS = TableSchema(
     ),
 )
 
+SUPPLEMENTARY_MAP = TableSchema(
+    name="supplementary_map",
+    title="Supplementary figures map",
+    description="How each data row of raw/supplementary_figures.csv becomes an observation: "
+    "its indicator, source and observation.",
+    primary_key="raw_line",
+    fields=(
+        Field("raw_line", "integer", "Line of the row in raw/supplementary_figures.csv "
+              "(the header is line 1).", required=True, unique=True),
+        _ref("indicator_id", "indicator"),
+        _ref("source_id", "source"),
+        _ref("observation_id", "observation"),
+        Field("note", "string", "How the row's wording maps to the indicator."),
+    ),
+    foreign_keys=(
+        ForeignKey("indicator_id", "indicators", "indicator_id"),
+        ForeignKey("source_id", "sources", "source_id"),
+        ForeignKey("observation_id", "observations", "observation_id"),
+    ),
+)
+
 # In dependency order: a table only refers to tables listed before it (or to itself).
 TABLES: tuple[TableSchema, ...] = (
     SCOPES, SOURCES, DOMAINS, INDICATORS, OBSERVATIONS, EXCLUSIONS, RECOGNITIONS,
+    SUPPLEMENTARY_MAP,
 )
 
 

@@ -177,7 +177,7 @@ class _Validation:
             for row in self.files[table.name]:
                 if self.ok(table.name, row, key.column) and row[key.column] not in known:
                     self.report(table.name, row, key.column,
-                                f"is not a {key.target_column} of "
+                                f"matches no {key.target_column} of "
                                 f"{self.shown(key.target_table)}", "foreign-key")
 
     # -- sources --------------------------------------------------------------------------------
@@ -253,6 +253,7 @@ class _Validation:
                             "qualifier-matches-quote")
             indicator = indicators.get(row["indicator_id"])
             if (self.ok("observations", row, "indicator_id") and indicator is not None
+                    and self.ok("indicators", indicator, "unit")
                     and indicator["unit"] != mention.unit):
                 self.report("observations", row, "indicator_id",
                             f"counts {indicator['unit']}, but " + said.format(mention.unit),
@@ -273,8 +274,8 @@ class _Validation:
             by_key[key(row, row["indicator_id"])].append(row)
         for row in rows:
             indicator = indicators.get(row["indicator_id"])
-            if indicator is None or indicator["parent_id"] == "":
-                continue
+            if indicator is None or not self.ok("indicators", indicator, "parent_id"):
+                continue  # no parent, or one already reported as wrong
             for parent in by_key.get(key(row, indicator["parent_id"]), ()):
                 if Decimal(row["value"]) > Decimal(parent["value"]):
                     self.report("observations", row, "value",

@@ -1,0 +1,316 @@
+"""Shared helpers of the domain analyses: picking observations, bilingual labels, provenance tables.
+
+Every function takes the observations DataFrame of ``chengguan.tables.load_observations`` (or a
+subset of it) and returns plain values or DataFrames, so the notebooks only load, call and show.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import pandas as pd
+
+from chengguan.quantities import parse_quantity
+from chengguan.units import unit_label
+
+Lang = Literal["zh", "en"]
+
+QUALIFIER_MARK: dict[str, str] = {
+    "exact": "",
+    "more_than": ">",
+    "at_least": "≥",
+    "approximate": "≈",
+    "at_most": "≤",
+}
+"""A one-character mark put before a value that the source qualifies ("10.8 万余" -> ">108000")."""
+
+QUALIFIER_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"exact": "", "more_than": "余/以上", "at_least": "不少于", "approximate": "约",
+           "at_most": "不超过"},
+    "en": {"exact": "", "more_than": "more than", "at_least": "at least",
+           "approximate": "about", "at_most": "at most"},
+}
+
+RELIABILITY_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"high": "高", "medium": "中", "low": "低"},
+    "en": {"high": "high", "medium": "medium", "low": "low"},
+}
+
+BOUNDED = frozenset({"more_than", "at_least"})
+"""Qualifiers that make the printed value a lower bound of the true one."""
+
+
+class ObservationNotFound(LookupError):
+    """No observation, or more than one, matches a request for a single figure."""
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    """``zh`` or ``en`` by language."""
+    return zh if lang == "zh" else en
+
+
+def select(
+    obs: pd.DataFrame,
+    indicator_id: str | Iterable[str],
+    *,
+    scope: str | None = "city",
+    status: str | None = "actual",
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Rows of ``obs`` for one or several indicators, optionally one scope, status and year.
+
+    ``year`` keeps periods that start and end in that calendar year.
+    """
+    ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
+    mask = obs["indicator_id"].isin(ids)
+    if scope is not None:
+        mask &= obs["scope_id"] == scope
+    if status is not None:
+        mask &= obs["status"] == status
+    if year is not None:
+        mask &= (obs["period_start"].dt.year == year) & (obs["period_end"].dt.year == year)
+    return obs[mask]
+
+
+def single(
+    obs: pd.DataFrame,
+    indicator_id: str,
+    *,
+    scope: str | None = "city",
+    status: str | None = "actual",
+    year: int | None = None,
+) -> pd.Series:
+    """The one observation matching the filters; :class:`ObservationNotFound` otherwise."""
+    rows = select(obs, indicator_id, scope=scope, status=status, year=year)
+    if len(rows) != 1:
+        raise ObservationNotFound(
+            f"{len(rows)} observations of {indicator_id!r} "
+            f"(scope={scope}, status={status}, year={year}); expected exactly one"
+        )
+    return rows.iloc[0]
+
+
+def single_or_none(obs: pd.DataFrame, indicator_id: str | None, **filters: Any) -> pd.Series | None:
+    """Like :func:`single`, but ``None`` when the indicator is ``None`` or has no observation."""
+    if indicator_id is None:
+        return None
+    rows = select(obs, indicator_id, **filters)
+    if rows.empty:
+        return None
+    if len(rows) > 1:
+        raise ObservationNotFound(f"{len(rows)} observations of {indicator_id!r}; expected one")
+    return rows.iloc[0]
+
+
+def bound_of_ratio(numerator_qualifier: str, denominator_qualifier: str) -> str:
+    """What a ratio of two qualified values is: "point", "lower" or "upper" bound, or "unknown".
+
+    "More than N" in the numerator makes N/D a lower bound; in the denominator an upper bound;
+    in both, the ratio could move either way. Approximate values give an "approximate" ratio.
+    """
+    num, den = numerator_qualifier in BOUNDED, denominator_qualifier in BOUNDED
+    if num and den:
+        return "unknown"
+    if num:
+        return "lower"
+    if den:
+        return "upper"
+    if "approximate" in (numerator_qualifier, denominator_qualifier):
+        return "approximate"
+    return "point"
+
+
+BOUND_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"point": "", "lower": "下限", "upper": "上限", "unknown": "方向不定",
+           "approximate": "约数"},
+    "en": {"point": "", "lower": "lower bound", "upper": "upper bound",
+           "unknown": "direction unknown", "approximate": "approximate"},
+}
+
+
+def rounding_range(number_text: str) -> tuple[float, float]:
+    """The half-open range of true values a printed number stands for, read as rounded.
+
+    "19.6万" -> (195500, 196500): the last written digit is taken to be rounded to the nearest.
+    """
+    q = parse_quantity(number_text)
+    exponent = q.number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    step = Decimal(10) ** exponent * q.multiplier
+    return float(q.value - step / 2), float(q.value + step / 2)
+
+
+def resolution(number_text: str) -> float:
+    """The step of the last written digit: "10.8 万余起" -> 1000, "4119起" -> 1."""
+    q = parse_quantity(number_text)
+    exponent = q.number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return float(Decimal(10) ** exponent * q.multiplier)
+
+
+def format_value(value: float, qualifier: str = "exact", unit: str | None = None,
+                 lang: str = "en", digits: int | None = None) -> str:
+    """``value`` for text: thousands separators, qualifier mark, unit label ("> 108,000 case(s)")."""
+    if digits is not None:
+        number = f"{value:,.{digits}f}"
+    elif float(value).is_integer():
+        number = f"{int(value):,}"
+    else:
+        number = f"{value:,.4g}"
+    mark = QUALIFIER_MARK.get(qualifier, "")
+    text = f"{mark}{number}" if mark else number
+    if unit and unit != "count":
+        label = unit_label(unit, "zh" if lang == "zh" else "en")
+        text = f"{text}{'' if lang == 'zh' or unit == 'percent' else ' '}{label}"
+    return text
+
+
+def period_label(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
+    """A short label of a period: a whole year as "2022", otherwise dates and its length."""
+    days = (end - start).days + 1
+    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
+        if start.year == end.year:
+            return str(start.year)
+        return f"{start.year}–{end.year}"
+    if days == 1:
+        return f"{start:%Y-%m-%d}" + pick(lang, "（1 天）", " (1 day)")
+    return f"{start:%Y-%m-%d}–{end:%Y-%m-%d}" + pick(lang, f"（{days} 天）", f" ({days} days)")
+
+
+def data_used(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The observations an analysis rests on, as a readable table with quotes and sources."""
+    rows = obs.sort_values(["domain_id", "period_start", "indicator_id", "scope_id"])
+    label = "indicator_zh" if lang == "zh" else "indicator_en"
+    out = pd.DataFrame(
+        {
+            pick(lang, "指标", "indicator"): rows[label],
+            pick(lang, "范围", "scope"): rows["scope_name"],
+            pick(lang, "时期", "period"): [
+                period_label(s, e, lang) for s, e in zip(rows["period_start"], rows["period_end"])
+            ],
+            pick(lang, "状态", "status"): rows["status"].map(
+                {"actual": pick(lang, "实绩", "actual"), "target": pick(lang, "目标", "target")}
+            ),
+            pick(lang, "数值", "value"): [
+                format_value(v, q, u, lang)
+                for v, q, u in zip(rows["value"], rows["qualifier"], rows["unit"])
+            ],
+            pick(lang, "原文", "quote"): rows["quote"],
+            pick(lang, "来源", "source"): rows["source_id"],
+            pick(lang, "可靠性", "reliability"): rows["reliability"].map(
+                RELIABILITY_WORDS["zh" if lang == "zh" else "en"]
+            ),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def sources_used(obs: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources behind ``obs``: id, title, issuer, kind, url, reliability and its reason."""
+    used = sources[sources["source_id"].isin(obs["source_id"].unique())]
+    rank = used["reliability"].map({"high": 0, "medium": 1, "low": 2})
+    used = used.assign(_rank=rank).sort_values(["_rank", "source_id"])
+    words = RELIABILITY_WORDS["zh" if lang == "zh" else "en"]
+    return pd.DataFrame(
+        {
+            pick(lang, "来源", "source"): used["source_id"],
+            pick(lang, "标题", "title"): used["title"],
+            pick(lang, "发布者", "issuer"): used["issuer"],
+            pick(lang, "类型", "kind"): used["kind"],
+            pick(lang, "可靠性", "reliability"): used["reliability"].map(words),
+            pick(lang, "说明", "note"): used["reliability_note"].fillna(""),
+            "url": used["url"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def recognitions_for(recognitions: pd.DataFrame, domain_id: str | Iterable[str]) -> pd.DataFrame:
+    """Recognitions (districts or units singled out by the report) of one or several domains."""
+    ids = [domain_id] if isinstance(domain_id, str) else list(domain_id)
+    return recognitions[recognitions["domain_id"].isin(ids)].reset_index(drop=True)
+
+
+def recognitions_table(recognitions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Readable table of recognitions: who, what kind, and the sentence."""
+    name = "scope_name" if "scope_name" in recognitions.columns else "scope_id"
+    return pd.DataFrame(
+        {
+            pick(lang, "区/单位", "district/unit"): recognitions[name],
+            pick(lang, "类型", "kind"): recognitions["kind"],
+            pick(lang, "原文", "quote"): recognitions["quote"],
+        }
+    ).reset_index(drop=True)
+
+
+def show_key_results(results: Mapping[str, Any], lang: str) -> None:
+    """Display key results as a small table that tests (and readers) can pick up.
+
+    The output carries the values as ``application/json`` (for programs) next to HTML and plain
+    text (for people).
+    """
+    from IPython.display import display
+
+    clean = {k: (float(v) if hasattr(v, "__float__") and not isinstance(v, (int, bool)) else v)
+             for k, v in results.items()}
+    frame = pd.DataFrame({pick(lang, "数值", "value"): pd.Series(clean, dtype=object)})
+    frame.index.name = pick(lang, "关键结果", "key result")
+    display(
+        {
+            "application/json": json.loads(json.dumps(clean, default=str)),
+            "text/html": frame.to_html(escape=True),
+            "text/plain": frame.to_string(),
+        },
+        raw=True,
+    )
+
+
+def markdown(text: str) -> None:
+    """Display ``text`` as Markdown (used for findings written from computed values)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def escape(text: str) -> str:
+    """HTML-escape a string for use inside generated Markdown."""
+    return html.escape(text, quote=False)
+
+
+PLAN_HEADING = "2023 年工作计划"
+"""The line that opens the 2023 work plan in the primary source (everything after it is plan)."""
+
+
+def plan_sentences(keywords: Iterable[str], source_id: str | None = None,
+                   heading: str = PLAN_HEADING) -> list[str]:
+    """Sentences of the work plan (the part of the source after ``heading``) naming a keyword.
+
+    The plan part is normalized like quotes are (page breaks and bold markers removed) and split
+    at 。 and ；. Raises ``LookupError`` when the heading is not a line of the source.
+    """
+    import re
+
+    from chengguan.sources import PRIMARY_SOURCE_ID, normalize, raw_text
+
+    raw = raw_text(source_id or PRIMARY_SOURCE_ID)
+    lines = raw.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
+    if at is None:
+        raise LookupError(f"no line {heading!r} in source {source_id or PRIMARY_SOURCE_ID!r}")
+    text, _ = normalize("".join(lines[at + 1:]))
+    words = list(keywords)
+    sentences = [s.strip() for s in re.split(r"(?<=[。；])", text) if s.strip()]
+    return [s for s in sentences if any(w in s for w in words)]
+
+
+def recognitions_matching(recognitions: pd.DataFrame, domain_ids: Iterable[str],
+                          keywords: Iterable[str] = ()) -> pd.DataFrame:
+    """Recognitions of ``domain_ids``, plus those of any domain whose quote names a keyword."""
+    words = list(keywords)
+    mask = recognitions["domain_id"].isin(list(domain_ids))
+    if words:
+        mask |= recognitions["quote"].map(lambda q: any(w in str(q) for w in words))
+    return recognitions[mask].reset_index(drop=True)

@@ -1,0 +1,485 @@
+"""Non-site enforcement, risk-graded supervision and enforcement yield (非现场执法, 分级分类监管).
+
+Campaigns and populations are named by indicator id; values come from the observations table.
+Assumptions (inspection frequencies, how a rounded number is read) are explicit arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from chengguan.analysis.common import (
+    BOUND_WORDS,
+    BOUNDED,
+    bound_of_ratio,
+    format_value,
+    pick,
+    resolution,
+    rounding_range,
+    single,
+    single_or_none,
+)
+from chengguan.stats import implied_count_range, poisson_rate, proportion
+
+NONSITE_CASES = "nonsite_cases"
+ALL_CASES = "all_cases"
+
+
+def nonsite_share(obs: pd.DataFrame, year: int = 2022, assume_all_cases_below_next_step: bool = True
+                  ) -> pd.DataFrame:
+    """Non-site cases as a share of all cases, as the bounds the printed figures allow.
+
+    The total is printed as "10.8 万余起" (more than 108,000), so 4119/108000 is an *upper* bound
+    of the share. With the named assumption ``assume_all_cases_below_next_step`` the total is
+    also taken to be below the next step of its last written digit (108,000 + 1,000): "10.8 万余"
+    would otherwise have been written "10.9 万". That gives a lower bound too.
+    Columns: quantity, value, note.
+    """
+    nonsite = single(obs, NONSITE_CASES, year=year)
+    total = single(obs, ALL_CASES, year=year)
+    n, t = float(nonsite["value"]), float(total["value"])
+    rows = [
+        {"quantity": "nonsite_cases", "value": n, "note": nonsite["qualifier"]},
+        {"quantity": "all_cases_printed", "value": t, "note": total["qualifier"]},
+    ]
+    if total["qualifier"] in BOUNDED:
+        rows.append({"quantity": "share_upper_bound", "value": n / t,
+                     "note": "total is 'more than' the printed value"})
+        if assume_all_cases_below_next_step:
+            top = t + resolution(str(total["number_text"]))
+            rows.append({"quantity": "assumed_all_cases_max", "value": top,
+                         "note": "ASSUMPTION: total below the next step of its last digit"})
+            rows.append({"quantity": "share_lower_bound", "value": n / top,
+                         "note": "under the assumption"})
+    else:
+        rows.append({"quantity": "share", "value": n / t, "note": "point"})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A supervised population and the share of it graded low-risk."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    population_indicator: str
+    low_risk_share_indicator: str
+
+
+POPULATIONS: tuple[Population, ...] = (
+    Population("shopfronts", "沿街商户", "shop fronts", "shopfront_population",
+               "shopfront_low_risk_share"),
+    Population("construction_sites", "建筑工地", "construction sites",
+               "construction_site_population", "construction_site_low_risk_share"),
+)
+
+
+def risk_grades(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFrame:
+    """Implied counts of low-risk and other units, with the ranges rounding leaves open.
+
+    A population printed with a multiplier ("19.6万") is read as rounded to its last digit, so it
+    stands for a range; the share ("89.4%") likewise. ``*_min``/``*_max`` span every combination.
+    """
+    rows = []
+    for p in POPULATIONS:
+        pop = single(obs, p.population_indicator, year=year)
+        share = single(obs, p.low_risk_share_indicator, year=year)
+        n = float(pop["value"])
+        s = float(share["value"]) / 100.0
+        exact_pop = resolution(str(pop["number_text"])) == 1.0
+        n_lo, n_hi = (n, n) if exact_pop else rounding_range(str(pop["number_text"]))
+        s_lo, s_hi = (x / 100.0 for x in rounding_range(str(share["number_text"])))
+        if exact_pop:
+            decimals = max(0, -int(np.floor(np.log10(resolution(str(share["number_text"]))))))
+            low_min, low_max = implied_count_range(float(share["value"]), n, decimals)
+        else:
+            low_min, low_max = int(np.ceil(n_lo * s_lo)), int(np.floor(n_hi * s_hi))
+        rows.append(
+            {
+                "population": p.key,
+                "label": pick(lang, p.name_zh, p.name_en),
+                "units": n,
+                "units_min": n_lo,
+                "units_max": n_hi,
+                "low_risk_share": s,
+                "low_risk": n * s,
+                "low_risk_min": float(low_min),
+                "low_risk_max": float(low_max),
+                "other": n * (1 - s),
+                "other_min": float(max(n_lo - low_max, 0)) if not exact_pop else n - low_max,
+                "other_max": float(n_hi - low_min) if not exact_pop else n - low_min,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def workloads(grades: pd.DataFrame, low_per_year: float, other_per_year: float,
+              uniform_per_year: float) -> pd.DataFrame:
+    """Inspections a year under a risk-graded policy versus a uniform one.
+
+    Risk-graded: low-risk units ``low_per_year`` times, other units ``other_per_year`` times.
+    Uniform: every unit ``uniform_per_year`` times. Ranges follow the rounding ranges of
+    :func:`risk_grades`. ``saving`` = 1 - graded / uniform (NaN when the uniform load is 0).
+    """
+    out = grades[["population", "label"]].copy()
+    out["graded"] = grades["low_risk"] * low_per_year + grades["other"] * other_per_year
+    ends = [
+        grades["low_risk_min"] * low_per_year + (grades["units_min"] - grades["low_risk_min"]) *
+        other_per_year,
+        grades["low_risk_max"] * low_per_year + (grades["units_max"] - grades["low_risk_max"]) *
+        other_per_year,
+        grades["low_risk_min"] * low_per_year + (grades["units_max"] - grades["low_risk_min"]) *
+        other_per_year,
+        grades["low_risk_max"] * low_per_year + (grades["units_min"] - grades["low_risk_max"]) *
+        other_per_year,
+    ]
+    out["graded_min"] = np.minimum.reduce(ends)
+    out["graded_max"] = np.maximum.reduce(ends)
+    out["uniform"] = grades["units"] * uniform_per_year
+    out["uniform_min"] = grades["units_min"] * uniform_per_year
+    out["uniform_max"] = grades["units_max"] * uniform_per_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["saving"] = np.where(out["uniform"] > 0, 1 - out["graded"] / out["uniform"], np.nan)
+    return out
+
+
+def plot_workloads(table: pd.DataFrame, lang: str, low_per_year: float, other_per_year: float,
+                   uniform_per_year: float) -> Figure:
+    """Grouped bars: inspections a year, risk-graded vs uniform, with rounding ranges."""
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    y = np.arange(len(table))
+    h = 0.38
+    graded_err = [table["graded"] - table["graded_min"], table["graded_max"] - table["graded"]]
+    uniform_err = [table["uniform"] - table["uniform_min"], table["uniform_max"] - table["uniform"]]
+    ax.barh(y + h / 2, table["graded"], h, xerr=graded_err, capsize=3,
+            label=pick(lang, f"分级：低风险 {low_per_year:g} 次/年，其他 {other_per_year:g} 次/年",
+                       f"graded: low-risk {low_per_year:g}/yr, others {other_per_year:g}/yr"))
+    ax.barh(y - h / 2, table["uniform"], h, xerr=uniform_err, capsize=3,
+            label=pick(lang, f"统一：每家 {uniform_per_year:g} 次/年",
+                       f"uniform: every unit {uniform_per_year:g}/yr"))
+    for yi, (_, r) in zip(y, table.iterrows()):
+        if pd.notna(r["saving"]):
+            ax.text(max(r["graded"], r["uniform"]) * 1.03, yi,
+                    pick(lang, f"少 {r['saving']:.0%}", f"{r['saving']:.0%} fewer"),
+                    va="center", fontsize=9)
+    ax.set_yticks(y, table["label"])
+    ax.set_xscale("log")
+    ax.set_xlim(right=max(table["uniform_max"].max(), table["graded_max"].max()) * 4)
+    ax.set_xlabel(pick(lang, "每年检查次数（对数坐标；假设的频次）",
+                       "inspections a year (log scale; assumed frequencies)"))
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(pick(lang, "分级分类监管的检查工作量", "Inspection workload under risk grading"),
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign that reports inputs (person-times, inspections) and outputs (cases, problems).
+
+    Indicator ids only; ``None`` where the report gives no such figure. ``output_kind`` is
+    "cases" or "problems" (problems found and reported, not cases filed).
+    """
+
+    key: str
+    name_zh: str
+    name_en: str
+    person_times_indicator: str | None
+    inspections_indicator: str | None
+    outputs_indicator: str
+    output_kind: str
+
+
+CAMPAIGNS: tuple[Campaign, ...] = (
+    Campaign("garbage", "生活垃圾分类", "household-garbage sorting",
+             "garbage_enforcement_person_times", "garbage_inspections", "garbage_sorting_cases",
+             "cases"),
+    Campaign("ciie", "进博会保障", "CIIE operation", "ciie_person_times", "ciie_inspections",
+             "ciie_cases", "cases"),
+    Campaign("riverside", "“一江一河”", "riverside operation", "riverside_person_times",
+             "riverside_inspections", "riverside_cases", "cases"),
+    Campaign("citywide", "面上环境秩序（全系统案件）", "city-wide order (all cases of the system)",
+             "citywide_person_times", "citywide_patrols", "all_cases", "cases"),
+    Campaign("disinfection", "环境清洁消杀检查", "epidemic cleaning/disinfection checks",
+             "epidemic_disinfection_person_times", "epidemic_disinfection_inspections",
+             "epidemic_disinfection_problems", "problems"),
+    Campaign("couriers", "街面寄递人员检查", "epidemic courier checks", None,
+             "epidemic_couriers_checked", "epidemic_courier_problems", "problems"),
+    Campaign("site_code", "“场所码”核查", "epidemic site-code checks", None,
+             "epidemic_site_code_checks", "epidemic_site_code_problems", "problems"),
+    Campaign("self_built", "自建房百日攻坚", "self-built housing campaign", None,
+             "self_built_housing_checked", "self_built_housing_cases", "cases"),
+)
+
+OUTPUT_WORDS = {"zh": {"cases": "案件", "problems": "问题"}, "en": {"cases": "cases",
+                                                                 "problems": "problems"}}
+
+
+def yields(obs: pd.DataFrame, confidence: float = 0.95, year: int = 2022,
+           lang: str = "en") -> pd.DataFrame:
+    """Outputs per 1,000 person-times and per 1,000 inspections of every campaign in
+    :data:`CAMPAIGNS`, with exact Poisson intervals and the bound each ratio is.
+
+    One row per campaign and input ("person_times" or "inspections"); the numerator is the
+    campaign's outputs. ``bound``: "point", "lower", "upper" or "unknown"
+    (:func:`chengguan.analysis.common.bound_of_ratio`).
+    """
+    rows = []
+    for c in CAMPAIGNS:
+        out = single(obs, c.outputs_indicator, year=year)
+        for input_kind, indicator_id in (("person_times", c.person_times_indicator),
+                                         ("inspections", c.inspections_indicator)):
+            den = single_or_none(obs, indicator_id, year=year)
+            if den is None:
+                continue
+            rate = poisson_rate(out["value"], den["value"], confidence, per=1000.0)
+            rows.append(
+                {
+                    "campaign": c.key,
+                    "label": pick(lang, c.name_zh, c.name_en),
+                    "input": input_kind,
+                    "input_indicator": indicator_id,
+                    "input_label": den["indicator_zh"] if lang == "zh" else den["indicator_en"],
+                    "input_value": float(den["value"]),
+                    "input_qualifier": den["qualifier"],
+                    "output_indicator": c.outputs_indicator,
+                    "output_kind": c.output_kind,
+                    "output_value": float(out["value"]),
+                    "output_qualifier": out["qualifier"],
+                    "per_1000": rate.value,
+                    "low": rate.low,
+                    "high": rate.high,
+                    "bound": bound_of_ratio(out["qualifier"], den["qualifier"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def yields_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`yields` as a readable table."""
+    lz = "zh" if lang == "zh" else "en"
+    return pd.DataFrame(
+        {
+            pick(lang, "行动", "campaign"): table["label"],
+            pick(lang, "投入", "input"): [
+                f"{lab} {format_value(v, q, None, lang)}"
+                for lab, v, q in zip(table["input_label"], table["input_value"],
+                                     table["input_qualifier"])
+            ],
+            pick(lang, "产出", "output"): [
+                f"{OUTPUT_WORDS[lz][k]} {format_value(v, q, None, lang)}"
+                for k, v, q in zip(table["output_kind"], table["output_value"],
+                                   table["output_qualifier"])
+            ],
+            pick(lang, "每千", "per 1,000"): table["per_1000"].map(lambda v: f"{v:.3g}"),
+            pick(lang, "区间", "interval"): [f"{a:.3g}–{b:.3g}" for a, b in
+                                           zip(table["low"], table["high"])],
+            pick(lang, "性质", "bound"): table["bound"].map(BOUND_WORDS[lz]),
+        }
+    )
+
+
+def plot_yields(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
+    """Two ranked panels: outputs per 1,000 person-times, outputs per 1,000 inspections.
+
+    Hatched bars are bounds (the arrow-like mark says which way); solid bars are points.
+    """
+    lz = "zh" if lang == "zh" else "en"
+    inputs = [("person_times", pick(lang, "每千人次", "per 1,000 person-times")),
+              ("inspections", pick(lang, "每千次检查/巡查/核查", "per 1,000 inspections/checks"))]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
+    marks = {"point": "", "lower": " ≥", "upper": " ≤", "unknown": " ?", "approximate": " ≈"}
+    colours = {"cases": "#2b6a99", "problems": "#d08a2e"}
+    for ax, (kind, title) in zip(axes, inputs):
+        part = table[table["input"] == kind].sort_values("per_1000")
+        y = np.arange(len(part))
+        err = [part["per_1000"] - part["low"], part["high"] - part["per_1000"]]
+        bars = ax.barh(y, part["per_1000"], xerr=err, capsize=2,
+                       color=[colours[k] for k in part["output_kind"]])
+        for bar, bound in zip(bars, part["bound"]):
+            if bound != "point":
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+        ax.set_yticks(y, [f"{lab}{marks[b]}" for lab, b in zip(part["label"], part["bound"])],
+                      fontsize=8.5)
+        for yi, v in zip(y, part["per_1000"]):
+            ax.text(v * 1.15, yi, f"{v:.3g}", va="center", fontsize=8)
+        ax.set_xscale("log")
+        ax.set_xlim(right=part["high"].max() * 6)
+        ax.set_title(title, fontsize=10)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
+    handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="grey", hatch="///", edgecolor="white"))
+    fig.legend(handles, [OUTPUT_WORDS[lz]["cases"], OUTPUT_WORDS[lz]["problems"],
+                         pick(lang, "界值（≥ 下限，≤ 上限，? 方向不定）",
+                              "bound (≥ lower, ≤ upper, ? direction unknown)")],
+               loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle(pick(lang, f"各专项行动的产出率（对数坐标，{confidence:.0%} 精确 Poisson 区间）",
+                      f"Yield of each campaign (log scale, {confidence:.0%} exact Poisson intervals)"),
+                 fontsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+DIGITAL_INDICATORS: tuple[str, ...] = (
+    "e_licence_interfaces",
+    "enforcement_object_records_checked",
+    "enforcement_object_records_accuracy",
+    "inspection_records_published",
+    "data_analysis_reports",
+    "nonsite_cases",
+)
+
+
+def record_accuracy(obs: pd.DataFrame, confidence: float = 0.95, year: int = 2022
+                    ) -> pd.DataFrame:
+    """The accuracy of checked enforcement-object records, with the rounding made explicit.
+
+    "准确率90%" of 6052 records is consistent with a range of whole counts of accurate records
+    (:func:`chengguan.stats.implied_count_range`); the Wilson interval is given at both ends of
+    that range, and ``low``/``high`` cover both.
+    """
+    checked = single(obs, "enforcement_object_records_checked", year=year)
+    accuracy = single(obs, "enforcement_object_records_accuracy", year=year)
+    n = float(checked["value"])
+    step = resolution(str(accuracy["number_text"]))
+    decimals = max(0, -int(np.floor(np.log10(step))))
+    k_min, k_max = implied_count_range(float(accuracy["value"]), n, decimals)
+    at_min = proportion(k_min, n, confidence, "wilson")
+    at_max = proportion(k_max, n, confidence, "wilson")
+    return pd.DataFrame(
+        [
+            {"records_checked": n, "accuracy_printed": float(accuracy["value"]) / 100.0,
+             "accurate_min": k_min, "accurate_max": k_max,
+             "wilson_at_min_low": at_min.low, "wilson_at_min_high": at_min.high,
+             "wilson_at_max_low": at_max.low, "wilson_at_max_high": at_max.high,
+             "low": at_min.low, "high": at_max.high}
+        ]
+    )
+
+
+RECOGNITION_DOMAINS: tuple[str, ...] = ("digital_enforcement",)
+"""Domains whose recognitions (districts singled out) the notebook shows."""
+
+RECOGNITION_KEYWORDS: tuple[str, ...] = ("非现场", "分级分类")
+"""Recognitions of other domains are shown too when their sentence names one of these."""
+
+
+def observations_used(obs: pd.DataFrame, year: int = 2022) -> pd.DataFrame:
+    """The observations behind the notebook: shares, populations, campaigns, digital indicators."""
+    ids: set[str] = {NONSITE_CASES, ALL_CASES, *DIGITAL_INDICATORS}
+    for p in POPULATIONS:
+        ids |= {p.population_indicator, p.low_risk_share_indicator}
+    for c in CAMPAIGNS:
+        ids |= {i for i in (c.person_times_indicator, c.inspections_indicator,
+                            c.outputs_indicator) if i}
+    rows = obs[obs["indicator_id"].isin(ids) & (obs["scope_id"] == "city")
+               & (obs["period_start"].dt.year == year)]
+    return rows.reset_index(drop=True)
+
+
+def share_statement(share: pd.DataFrame, lang: str) -> str:
+    """The non-site share as a sentence: the upper bound, and the lower one under the assumption."""
+    v = share.set_index("quantity")["value"]
+    if "share" in v:
+        return pick(lang, f"非现场执法案件占全部案件的 {v['share']:.2%}。",
+                    f"Non-site cases were {v['share']:.2%} of all cases.")
+    upper = v["share_upper_bound"]
+    if "share_lower_bound" in v:
+        lower, top = v["share_lower_bound"], v["assumed_all_cases_max"]
+        return pick(
+            lang,
+            f"非现场执法案件 {v['nonsite_cases']:,.0f} 起，全部案件“{v['all_cases_printed']:,.0f} 余起”："
+            f"占比**不超过 {upper:.2%}**；若假设全部案件少于 {top:,.0f} 起（命名假设），则占比不低于 "
+            f"{lower:.2%}。",
+            f"{v['nonsite_cases']:,.0f} non-site cases out of more than {v['all_cases_printed']:,.0f}: "
+            f"the share is **at most {upper:.2%}**; under the named assumption that all cases were "
+            f"fewer than {top:,.0f}, it is at least {lower:.2%}.",
+        )
+    return pick(lang, f"占比不超过 {upper:.2%}。", f"The share is at most {upper:.2%}.")
+
+
+def digital_table(obs: pd.DataFrame, lang: str, year: int = 2022) -> pd.DataFrame:
+    """The digital-enforcement indicators of ``year`` with their values and quotes."""
+    rows = [single(obs, i, year=year) for i in DIGITAL_INDICATORS]
+    return pd.DataFrame(
+        {
+            pick(lang, "指标", "indicator"): [r["indicator_zh"] if lang == "zh" else
+                                            r["indicator_en"] for r in rows],
+            pick(lang, "数值", "value"): [format_value(r["value"], r["qualifier"], r["unit"], lang)
+                                        for r in rows],
+            pick(lang, "原文", "quote"): [r["quote"] for r in rows],
+        }
+    )
+
+
+def findings(share: pd.DataFrame, load: pd.DataFrame, yield_table: pd.DataFrame,
+             accuracy: pd.DataFrame, lang: str) -> str:
+    """Headline findings of the notebook as Markdown bullets in ``lang``."""
+    lines = ["- " + share_statement(share, lang)]
+    for _, r in load.iterrows():
+        if pd.notna(r["saving"]):
+            lines.append("- " + pick(
+                lang,
+                f"{r['label']}：分级频次下每年约 {r['graded']:,.0f} 次检查（{r['graded_min']:,.0f}–"
+                f"{r['graded_max']:,.0f}），统一频次下 {r['uniform']:,.0f} 次，少 {r['saving']:.0%}。",
+                f"{r['label']}: about {r['graded']:,.0f} inspections a year under the graded policy "
+                f"({r['graded_min']:,.0f}–{r['graded_max']:,.0f}) against {r['uniform']:,.0f} "
+                f"under the uniform one, {r['saving']:.0%} fewer.",
+            ))
+    points = yield_table[(yield_table["input"] == "person_times")
+                         & (yield_table["bound"] == "point")].sort_values("per_1000")
+    if len(points) >= 2:
+        lo, hi = points.iloc[0], points.iloc[-1]
+        lines.append("- " + pick(
+            lang,
+            f"每千人次产出（仅点值）：最高为{hi['label']} {hi['per_1000']:.3g}，最低为{lo['label']} "
+            f"{lo['per_1000']:.3g}。",
+            f"Outputs per 1,000 person-times (point values only): highest {hi['label']} "
+            f"{hi['per_1000']:.3g}, lowest {lo['label']} {lo['per_1000']:.3g}.",
+        ))
+    a = accuracy.iloc[0]
+    lines.append("- " + pick(
+        lang,
+        f"执法对象数据核查：准确记录约 {a['accurate_min']:,}–{a['accurate_max']:,} 条，"
+        f"Wilson 区间合并为 {a['low']:.1%}–{a['high']:.1%}。",
+        f"Record check: {a['accurate_min']:,}–{a['accurate_max']:,} accurate records; combined "
+        f"Wilson interval {a['low']:.1%}–{a['high']:.1%}.",
+    ))
+    return "\n".join(lines)
+
+
+def key_results(obs: pd.DataFrame, confidence: float, low_per_year: float, other_per_year: float,
+                uniform_per_year: float, lang: str) -> dict[str, float | int | str]:
+    """The headline numbers of the notebook, for its last cell (and the tests)."""
+    share = nonsite_share(obs).set_index("quantity")["value"]
+    grades = risk_grades(obs, lang=lang).set_index("population")
+    load = workloads(grades.reset_index(), low_per_year, other_per_year,
+                     uniform_per_year).set_index("population")
+    y = yields(obs, confidence, lang=lang)
+    garbage_row = y[(y["campaign"] == "garbage") & (y["input"] == "person_times")].iloc[0]
+    acc = record_accuracy(obs, confidence).iloc[0]
+    out: dict[str, float | int | str] = {
+        "lang": lang,
+        "confidence": confidence,
+        "nonsite_share_upper_bound": share["share_upper_bound"],
+        "nonsite_share_lower_bound": share.get("share_lower_bound", float("nan")),
+        "garbage_cases_per_1000_person_times": garbage_row["per_1000"],
+        "campaign_rates": len(y),
+        "bounded_rates": int((y["bound"] != "point").sum()),
+        "accurate_records_min": int(acc["accurate_min"]),
+        "accurate_records_max": int(acc["accurate_max"]),
+        "accuracy_low": acc["low"],
+        "accuracy_high": acc["high"],
+    }
+    for key in grades.index:
+        out[f"{key}_low_risk"] = grades.loc[key, "low_risk"]
+        out[f"{key}_graded_inspections"] = load.loc[key, "graded"]
+        out[f"{key}_uniform_inspections"] = load.loc[key, "uniform"]
+    return out

@@ -1,0 +1,228 @@
+"""The build: manifest -> validated parameters -> plan -> parallel runs -> state, gallery, summary.
+
+This module is on the no-op path, so it imports nothing heavy; the worker pool (and with it
+papermill, nbclient and nbconvert) is imported only when some run has to execute or re-render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from chengguan.params import ParameterError
+from chengguan.reports.gallery import Entry, render_gallery
+from chengguan.reports.layout import Layout
+from chengguan.reports.lock import BuildLock, BuildLocked
+from chengguan.reports.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
+from chengguan.reports.plan import Action, Decision, plan
+from chengguan.reports.progress import Progress, summary_table
+from chengguan.reports.state import BuildState, RunRecord
+from chengguan.reports.tasks import Result, Started, Task
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class BuildOptions:
+    patterns: Sequence[str] = ()
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    dry_run: bool = False
+    timeout: float | None = None  # overrides the manifest's per-cell timeout
+    show_code: bool | None = None  # overrides the manifest's show_code
+    versions: Mapping[str, str | None] | None = None  # package versions (tests); None: installed
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _override(runs: Sequence[Run], options: BuildOptions) -> list[Run]:
+    changes = {}
+    if options.timeout is not None:
+        changes["timeout"] = options.timeout
+    if options.show_code is not None:
+        changes["show_code"] = options.show_code
+    return [dataclasses.replace(run, **changes) for run in runs] if changes else list(runs)
+
+
+def prepare(layout: Layout, options: BuildOptions) -> tuple[Manifest, list[Run], dict[str, dict]]:
+    """The manifest, the selected runs and their validated parameters (before any kernel starts)."""
+    manifest = load_manifest(layout.manifest, layout.root)
+    runs = _override(manifest.select(options.patterns), options)
+    return manifest, runs, validate_runs(runs)
+
+
+def _task(decision: Decision, layout: Layout) -> Task:
+    run = decision.run
+    return Task(
+        run=run.name, notebook=run.notebook, notebook_path=str(run.notebook_path),
+        parameters=decision.parameters, title=run.title, description=run.description,
+        show_code=run.show_code, timeout=run.timeout, execute=decision.action is Action.EXECUTE,
+        ipynb=str(layout.ipynb(run.name)), html=str(layout.html(run.name)), failed=str(layout.failed(run.name)),
+        metadata={"run": run.name, "parameters": decision.parameters, "fingerprint": decision.fingerprint.to_dict()},
+    )
+
+
+def _order(decisions: Sequence[Decision], state: BuildState) -> list[Decision]:
+    """Executions first, longest (by last duration; unknown counts as longest) first; then re-renders."""
+
+    def key(d: Decision) -> tuple[int, float]:
+        record = state.runs.get(d.run.name)
+        last = record.duration if record and record.duration is not None else float("inf")
+        return (0 if d.action is Action.EXECUTE else 1, -last)
+
+    return sorted((d for d in decisions if d.action is not Action.SKIP), key=key)
+
+
+def _record(state: BuildState, decision: Decision, result: Result) -> None:
+    old = state.runs.get(decision.run.name)
+    if result.status == "failed":
+        failure = result.failure.describe() if result.failure else "failed"
+        state.runs[decision.run.name] = RunRecord(
+            status="failed", fingerprint=old.fingerprint if old else None,
+            built_at=old.built_at if old else None, duration=old.duration if old else None, error=failure)
+        return
+    duration = result.seconds if result.status == "ran" else (old.duration if old else None)
+    state.runs[decision.run.name] = RunRecord(
+        status="ok", fingerprint=decision.fingerprint.to_dict(), built_at=_now(), duration=duration)
+
+
+def write_gallery(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout) -> None:
+    """Rewrite index.html when its content changes (a no-op build leaves it untouched)."""
+    from chengguan.reports.atomic import atomic_write_text
+
+    entries = []
+    for run in manifest.runs:
+        record = state.runs.get(run.name)
+        entries.append(Entry(
+            name=run.name, title=run.title, description=run.description,
+            parameters=parameters.get(run.name, run.parameters),
+            status=record.status if record else "not built",
+            duration=record.duration if record else None,
+            built_at=record.built_at if record else None,
+            has_report=layout.html(run.name).is_file(),
+            error=record.error if record else None,
+        ))
+    text = render_gallery(entries)
+    try:
+        if layout.index.read_text(encoding="utf-8") == text:
+            return
+    except FileNotFoundError:
+        pass
+    atomic_write_text(layout.index, text)
+
+
+def _all_parameters(manifest: Manifest, selected: Mapping[str, dict]) -> dict[str, dict]:
+    """Resolved parameters of every run for the gallery (explicit ones where a run is invalid)."""
+    resolved = dict(selected)
+    for run in manifest.runs:
+        if run.name not in resolved:
+            try:
+                resolved[run.name] = run.resolved()
+            except ParameterError:
+                resolved[run.name] = run.parameters
+    return resolved
+
+
+def _report_failures(results: Sequence[Result], layout: Layout, out: TextIO) -> None:
+    for result in results:
+        if result.status != "failed":
+            continue
+        out.write(f"\nFAILED {result.run}: ")
+        out.write(result.failure.describe() if result.failure else "unknown failure")
+        failed = layout.failed(result.run)
+        if failed.is_file():
+            out.write(f"\n    executed notebook: {layout.relative(failed)}")
+        if layout.html(result.run).is_file():
+            out.write(f"\n    last good report kept: {layout.relative(layout.html(result.run))}")
+        out.write("\n")
+    for result in results:
+        for warning in result.warnings:
+            out.write(f"warning: {warning}\n")
+
+
+def build(layout: Layout, options: BuildOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+          on_event: Callable[[Started | Result | None], None] | None = None) -> int:
+    """Run a build; returns the exit code. ``on_event`` also sees every worker event (tests)."""
+    try:
+        manifest, runs, parameters = prepare(layout, options)
+    except (ManifestError, ParameterError) as error:
+        err.write(f"chengguan-build: {error}\n")
+        return EXIT_REFUSED
+
+    if options.dry_run:
+        decisions = plan(runs, parameters, manifest, layout, BuildState.load(layout.state_file),
+                         options.force, options.versions)
+        width = max((len(d.run.name) for d in decisions), default=0)
+        for d in decisions:
+            out.write(f"{d.run.name:<{width}}  {d.describe()}\n")
+        return EXIT_OK
+
+    try:
+        with BuildLock(layout.lock_file):
+            return _locked_build(manifest, runs, parameters, layout, options, out, err, on_event)
+    except BuildLocked as error:
+        err.write(f"chengguan-build: {error}\n")
+        return EXIT_REFUSED
+
+
+def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dict], layout: Layout,
+                  options: BuildOptions, out: TextIO, err: TextIO,
+                  on_event: Callable[[Started | Result | None], None] | None) -> int:
+    state = BuildState.load(layout.state_file)
+    decisions = plan(runs, parameters, manifest, layout, state, options.force, options.versions)
+    by_name = {d.run.name: d for d in decisions}
+    todo = _order(decisions, state)
+    results: dict[str, Result] = {}
+    interrupted = False
+    if todo:
+        from chengguan.reports.runner import run_tasks
+        from chengguan.reports.worker import WorkerConfig
+
+        progress = Progress(len(todo), err, live=err.isatty())
+
+        def handle(event: Started | Result | None) -> None:
+            if isinstance(event, Result):
+                results[event.run] = event
+                _record(state, by_name[event.run], event)
+                state.save(layout.state_file)  # after every run: an interrupted build resumes
+            progress(event)
+            if on_event is not None:
+                on_event(event)
+
+        config = WorkerConfig(
+            kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
+            preload=manifest.build.preload, env=layout.kernel_environment(), root=str(layout.root))
+        try:
+            run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.finish()
+    known = {run.name for run in manifest.runs}
+    state.runs = {name: record for name, record in state.runs.items() if name in known}
+    state.save(layout.state_file)
+    write_gallery(manifest, _all_parameters(manifest, parameters), state, layout)
+
+    rows = []
+    for d in decisions:
+        result = results.get(d.run.name)
+        if result is not None:
+            rows.append((d.run.name, result.status, result.seconds))
+        elif d.action is Action.SKIP:
+            rows.append((d.run.name, "skipped", None))
+        else:
+            rows.append((d.run.name, "not run", None))
+    out.write(summary_table(rows) + "\n")
+    _report_failures(list(results.values()), layout, out)
+    if interrupted:
+        left = len(todo) - len(results)
+        out.write(f"\ninterrupted: {len(results)} run(s) finished, {left} left; the next build resumes\n")
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if any(r.status == "failed" for r in results.values()) else EXIT_OK

@@ -1,0 +1,85 @@
+"""``chengguan-build``: build the reports of reports.toml into outputs/.
+
+Exit codes: 0 all good, 1 some run failed, 2 refused (bad manifest or parameters, another build
+running), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from chengguan.params import ParameterError
+from chengguan.reports.build import EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED, BuildOptions, build
+from chengguan.reports.layout import Layout
+from chengguan.reports.manifest import ManifestError, load_manifest
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="chengguan-build",
+        description="Execute the report notebooks of reports.toml (only those whose inputs changed) "
+                    "and render them to self-contained HTML in outputs/, with a gallery outputs/index.html.",
+    )
+    p.add_argument("runs", nargs="*", metavar="RUN",
+                   help="run names or globs (e.g. 'garbage_sorting-*'), or notebook names; default: all")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                   help="worker processes (default: the number of CPUs, %(default)s)")
+    p.add_argument("-f", "--force", action="store_true", help="execute the selected runs even if up to date")
+    p.add_argument("-n", "--dry-run", action="store_true", help="say what would run and why; change nothing")
+    p.add_argument("-l", "--list", action="store_true", help="list the runs with their parameters")
+    p.add_argument("--timeout", type=float, help="per-cell timeout in seconds (default: from the manifest)")
+    code = p.add_mutually_exclusive_group()
+    code.add_argument("--show-code", dest="show_code", action="store_true", default=None,
+                      help="show code cells in the HTML")
+    code.add_argument("--hide-code", dest="show_code", action="store_false",
+                      help="collapse code cells in the HTML (the report default)")
+    p.add_argument("--root", type=Path, help="project root (default: this checkout, or $CHENGGUAN_ROOT)")
+    p.add_argument("--manifest", type=Path, help="manifest file (default: ROOT/reports.toml)")
+    p.add_argument("--outputs", type=Path, help="outputs folder (default: ROOT/outputs)")
+    return p
+
+
+def list_runs(layout: Layout, patterns: Sequence[str], out: TextIO) -> int:
+    """Print each selected run: name, notebook, title and resolved parameters."""
+    manifest = load_manifest(layout.manifest, layout.root)
+    status = EXIT_OK
+    for run in manifest.select(patterns):
+        out.write(f"{run.name}  ({layout.relative(run.notebook_path)})\n    {run.title}\n")
+        try:
+            values = run.resolved()
+        except ParameterError as err:
+            out.write("    " + str(err).replace("\n", "\n    ") + "\n")
+            status = EXIT_REFUSED
+            continue
+        shown = ", ".join(f"{k} = {v!r}" for k, v in values.items()) or "no parameters"
+        out.write(f"    {shown}\n")
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.jobs < 1:
+        parser().error("--jobs must be at least 1")
+    layout = Layout.create(root=args.root, manifest=args.manifest, outputs=args.outputs)
+    if args.list:
+        try:
+            return list_runs(layout, args.runs, sys.stdout)
+        except ManifestError as err:
+            sys.stderr.write(f"chengguan-build: {err}\n")
+            return EXIT_REFUSED
+    options = BuildOptions(patterns=args.runs, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
+                           timeout=args.timeout, show_code=args.show_code)
+    try:
+        return build(layout, options)
+    except KeyboardInterrupt:  # between runs, before the pool took over the interrupt
+        sys.stderr.write("chengguan-build: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""A pool of warm kernels: a fresh kernel per notebook, started and pre-warmed ahead of time.
+
+Every notebook gets a kernel no other notebook has used, so no state leaks between reports.
+What is reused is *time*: while one notebook executes, the next kernel boots and imports the
+heavy libraries, in its own process.
+
+Why pre-importing is sound: importing pandas, matplotlib.pyplot, seaborn and statsmodels.api
+creates no name in the user namespace (the imports run in a throwaway dict), does not advance
+the execution counter or the history (``silent=True``), and leaves the same module state a
+notebook's own first import would: ipykernel sets ``MPLBACKEND`` to the inline backend at start,
+so importing pyplot configures the inline backend and its rcParams exactly as it would inside
+the notebook. tests/test_reports_equivalence.py checks outputs and rcParams against fresh kernels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async
+from nbclient import NotebookClient
+from nbformat import v4
+
+log = logging.getLogger(__name__)
+
+# Kernel processes started by this process and not yet shut down (see kill_all).
+_live_pids: set[int] = set()
+
+
+def kill_all() -> None:
+    """Kill every kernel still running; for a worker that is being terminated."""
+    while _live_pids:
+        try:
+            os.kill(_live_pids.pop(), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@dataclass
+class Kernel:
+    km: AsyncKernelManager
+    kc: Any  # AsyncKernelClient
+    pid: int | None
+
+    async def shutdown(self) -> None:
+        """Stop the kernel now; a report never needs a graceful kernel exit."""
+        try:
+            self.kc.stop_channels()
+            if await self.km.is_alive():
+                await self.km.shutdown_kernel(now=True)
+        finally:
+            _live_pids.discard(self.pid)
+            await self.km.cleanup_resources()
+
+
+def preload_code(modules: Sequence[str]) -> str:
+    # exec in a fresh dict so no name lands in the notebook's namespace.
+    body = "\n".join(f"import {m}" for m in modules)
+    return f"exec({body!r}, {{}})"
+
+
+class PreloadError(RuntimeError):
+    pass
+
+
+async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_timeout: float = 60) -> Kernel:
+    """Start a kernel the way nbclient does for a fresh run, then pre-import ``preload``."""
+    # Reuse nbclient's own start-up (kernel arguments such as the in-memory history file), so a
+    # warm kernel is launched exactly like the one `papermill` would launch.
+    starter = NotebookClient(v4.new_notebook(), kernel_name=name, startup_timeout=int(startup_timeout))
+    starter.km = starter.create_kernel_manager()
+    await starter.async_start_new_kernel(cwd=str(cwd))
+    pid = getattr(starter.km.provisioner, "pid", None)
+    if pid is not None:
+        _live_pids.add(pid)
+    try:
+        kc = await starter.async_start_new_kernel_client()
+        kernel = Kernel(starter.km, kc, pid)
+        if preload:
+            await _preload(kernel, preload, startup_timeout)
+    except BaseException:
+        _live_pids.discard(pid)
+        await starter._async_cleanup_kernel()
+        raise
+    return kernel
+
+
+async def _preload(kernel: Kernel, modules: Sequence[str], timeout: float) -> None:
+    msg_id = await ensure_async(kernel.kc.execute(preload_code(modules), silent=True, store_history=False, allow_stdin=False))
+    while True:
+        reply = await kernel.kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    if reply["content"]["status"] != "ok":
+        content = reply["content"]
+        raise PreloadError(f"pre-import failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+class KernelPool:
+    """Hands out fresh kernels; ``prestart`` boots the next one in the background."""
+
+    def __init__(self, name: str, cwd: Path, preload: Sequence[str]) -> None:
+        self.name = name
+        self.cwd = cwd
+        self.preload = tuple(preload)
+        self._next: asyncio.Task[Kernel] | None = None
+
+    def prestart(self) -> None:
+        if self._next is None:
+            self._next = asyncio.create_task(self._start())
+
+    async def _start(self) -> Kernel:
+        try:
+            return await start_kernel(self.name, self.cwd, self.preload)
+        except PreloadError as err:
+            # A module that cannot be imported would fail the notebook anyway; never let the
+            # optimization change the outcome: fall back to a plain kernel.
+            log.warning("%s; starting kernels without pre-imports", err)
+            self.preload = ()
+            return await start_kernel(self.name, self.cwd, ())
+
+    async def take(self) -> Kernel:
+        self.prestart()
+        assert self._next is not None
+        task, self._next = self._next, None
+        return await task
+
+    async def close(self) -> None:
+        if self._next is None:
+            return
+        task, self._next = self._next, None
+        task.cancel()
+        try:
+            kernel = await task
+        except (asyncio.CancelledError, Exception):
+            return
+        await kernel.shutdown()

@@ -1,0 +1,79 @@
+"""Where a build reads its inputs and writes its outputs (all overridable, so tests use copies)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import chengguan
+from chengguan.paths import project_root
+
+
+def library_source() -> Path:
+    """The source tree of the ``chengguan`` package the kernels import."""
+    return Path(chengguan.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+    manifest: Path
+    outputs: Path
+    library: Path
+
+    @classmethod
+    def create(
+        cls,
+        root: Path | None = None,
+        manifest: Path | None = None,
+        outputs: Path | None = None,
+        library: Path | None = None,
+    ) -> Layout:
+        root = Path(root or project_root()).resolve()
+        return cls(
+            root=root,
+            manifest=Path(manifest or root / "reports.toml").resolve(),
+            outputs=Path(outputs or root / "outputs").resolve(),
+            library=Path(library or library_source()).resolve(),
+        )
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.outputs / ".build"
+
+    @property
+    def state_file(self) -> Path:
+        return self.build_dir / "state.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.build_dir / "build.lock"
+
+    def ipynb(self, run: str) -> Path:
+        return self.outputs / f"{run}.ipynb"
+
+    def html(self, run: str) -> Path:
+        return self.outputs / f"{run}.html"
+
+    def failed(self, run: str) -> Path:
+        return self.outputs / f"{run}.failed.ipynb"
+
+    @property
+    def index(self) -> Path:
+        return self.outputs / "index.html"
+
+    def kernel_environment(self) -> dict[str, str]:
+        """Variables kernels need so ``check_parameters`` reads this build's manifest and data."""
+        return {"CHENGGUAN_ROOT": str(self.root), "CHENGGUAN_MANIFEST": str(self.manifest)}
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the project root when inside it (for messages), else as is."""
+        try:
+            return os.path.relpath(path, self.root) if path.is_relative_to(self.root) else str(path)
+        except ValueError:
+            return str(path)

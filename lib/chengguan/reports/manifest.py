@@ -1,0 +1,247 @@
+"""The manifest of report runs (``reports.toml``): schema check, fan-out and selection."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chengguan.params import ParameterError, ParamSpec, SpecError, parse_specs, validate
+
+TOP_KEYS = frozenset({"build", "notebooks", "runs"})
+BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir"})
+NOTEBOOK_KEYS = frozenset({"parameters"})
+RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", "matrix", "timeout", "show_code"})
+RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+RESERVED_NAMES = frozenset({"index"})
+
+# Modules a warm kernel imports before it is handed a notebook (see runner.py for why this is sound).
+DEFAULT_PRELOAD = ("pandas", "matplotlib.pyplot", "seaborn", "statsmodels.api")
+
+
+class ManifestError(ValueError):
+    """The manifest is malformed; the message lists every problem found."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    kernel: str = "chengguan"
+    timeout: float = 600.0  # seconds per cell
+    show_code: bool = False
+    preload: tuple[str, ...] = DEFAULT_PRELOAD
+    notebooks_dir: str = "notebooks"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One report: a notebook executed with fixed parameters."""
+
+    name: str
+    notebook: str  # the stem
+    notebook_path: Path
+    parameters: dict[str, Any]  # explicit values only; see `resolved`
+    title: str
+    description: str
+    timeout: float
+    show_code: bool
+    specs: Mapping[str, ParamSpec] = field(repr=False, compare=False)
+
+    def resolved(self) -> dict[str, Any]:
+        """All parameters with defaults filled in; raises ParameterError when invalid."""
+        return dict(validate(self.notebook, self.parameters, self.specs))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    root: Path
+    build: BuildSettings
+    notebooks: dict[str, dict[str, ParamSpec]]
+    runs: list[Run]
+
+    def select(self, patterns: Iterable[str]) -> list[Run]:
+        """Runs whose name matches any glob (or names a notebook); all runs when none given."""
+        patterns = list(patterns)
+        if not patterns:
+            return list(self.runs)
+        unmatched = [p for p in patterns if not any(_matches(run, p) for run in self.runs)]
+        if unmatched:
+            names = ", ".join(run.name for run in self.runs)
+            raise ManifestError(f"no run matches {', '.join(map(repr, unmatched))} (runs: {names})")
+        return [run for run in self.runs if any(_matches(run, p) for p in patterns)]
+
+
+def _matches(run: Run, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(run.name, pattern) or run.notebook == pattern
+
+
+def load_manifest(path: Path, root: Path | None = None) -> Manifest:
+    """Read and check ``path``; notebooks are resolved relative to ``root`` (default: its folder)."""
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such manifest") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ManifestError(f"{path}: not valid TOML: {err}") from None
+    return parse_manifest(data, path, root or path.parent)
+
+
+def parse_manifest(data: Mapping[str, Any], path: Path, root: Path) -> Manifest:
+    """Check the manifest's structure; collect every problem before raising."""
+    problems: list[str] = []
+    _unknown_keys(data, TOP_KEYS, "top level", problems)
+    build = _parse_build(data.get("build", {}), problems)
+    notebooks: dict[str, dict[str, ParamSpec]] = {}
+    for stem, table in _table(data.get("notebooks", {}), "notebooks", problems).items():
+        if not isinstance(table, dict):
+            problems.append(f"notebooks.{stem}: expected a table")
+            continue
+        _unknown_keys(table, NOTEBOOK_KEYS, f"notebooks.{stem}", problems)
+        try:
+            notebooks[stem] = parse_specs(stem, table.get("parameters", {}))
+        except SpecError as err:
+            problems.append(str(err))
+    runs: list[Run] = []
+    entries = data.get("runs", [])
+    if not isinstance(entries, list):
+        problems.append("runs: expected an array of tables ([[runs]])")
+        entries = []
+    for i, entry in enumerate(entries, 1):
+        runs += _parse_run(entry, i, build, notebooks, root, problems)
+    seen: dict[str, int] = {}
+    for run in runs:
+        seen[run.name] = seen.get(run.name, 0) + 1
+    problems += [f"run name {name!r} is used {n} times" for name, n in seen.items() if n > 1]
+    if problems:
+        raise ManifestError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+    return Manifest(path=path, root=root, build=build, notebooks=notebooks, runs=runs)
+
+
+def _unknown_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str, problems: list[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _table(value: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    problems.append(f"{where}: expected a table")
+    return {}
+
+
+def _parse_build(table: Any, problems: list[str]) -> BuildSettings:
+    table = _table(table, "build", problems)
+    _unknown_keys(table, BUILD_KEYS, "build", problems)
+    settings = BuildSettings()
+    try:
+        return BuildSettings(
+            kernel=_typed(table, "kernel", str, settings.kernel),
+            timeout=float(_typed(table, "timeout", (int, float), settings.timeout)),
+            show_code=_typed(table, "show_code", bool, settings.show_code),
+            preload=tuple(_typed(table, "preload", list, list(settings.preload))),
+            notebooks_dir=_typed(table, "notebooks_dir", str, settings.notebooks_dir),
+        )
+    except TypeError as err:
+        problems.append(f"build: {err}")
+        return settings
+
+
+def _typed(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+    value = table.get(key, default)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind != bool):
+        raise TypeError(f"{key} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _parse_run(
+    entry: Any,
+    index: int,
+    build: BuildSettings,
+    notebooks: Mapping[str, dict[str, ParamSpec]],
+    root: Path,
+    problems: list[str],
+) -> list[Run]:
+    where = f"runs[{index}]"
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: expected a table")
+        return []
+    where = f"runs[{index}] ({entry.get('name', '?')})"
+    before = len(problems)
+    _unknown_keys(entry, RUN_KEYS, where, problems)
+    for key in ("name", "notebook", "title"):
+        if not isinstance(entry.get(key), str):
+            problems.append(f"{where}: {key!r} is required and must be a string")
+    if len(problems) > before:
+        return []
+    stem = entry["notebook"]
+    notebook_path = root / build.notebooks_dir / f"{stem}.ipynb"
+    if stem not in notebooks:
+        problems.append(f"{where}: notebook {stem!r} has no [notebooks.{stem}] table")
+    if not notebook_path.is_file():
+        problems.append(f"{where}: notebook file {build.notebooks_dir}/{stem}.ipynb does not exist")
+    specs = notebooks.get(stem, {})
+    fixed = _table(entry.get("parameters", {}), f"{where}.parameters", problems)
+    matrix = _table(entry.get("matrix", {}), f"{where}.matrix", problems)
+    for name in [*fixed, *matrix]:
+        if stem in notebooks and name not in specs:
+            declared = ", ".join(specs) or "none"
+            problems.append(f"{where}: parameter {name!r} is not declared for {stem!r} (declared: {declared})")
+    for name in set(fixed) & set(matrix):
+        problems.append(f"{where}: {name!r} is in both parameters and matrix")
+    for name, values in matrix.items():
+        if not isinstance(values, list) or not values:
+            problems.append(f"{where}: matrix.{name} must be a non-empty list")
+    if len(problems) > before:
+        return []
+    runs = []
+    names = list(matrix)
+    for combo in itertools.product(*(matrix[n] for n in names)):
+        params = {**fixed, **dict(zip(names, combo))}
+        try:
+            name = entry["name"].format(**params)
+            title = entry["title"].format(**params)
+            description = entry.get("description", "").format(**params)
+        except (KeyError, IndexError, ValueError) as err:
+            problems.append(f"{where}: cannot fill the name/title/description template: {err!r}")
+            return []
+        if not RUN_NAME.match(name) or name in RESERVED_NAMES:
+            problems.append(f"{where}: run name {name!r} is not a valid file name (letters, digits, _ . -)")
+            continue
+        if matrix and name == entry["name"]:
+            problems.append(f"{where}: with a matrix the name needs placeholders such as {{{names[0]}}}")
+            return []
+        runs.append(
+            Run(
+                name=name,
+                notebook=stem,
+                notebook_path=notebook_path,
+                parameters=params,
+                title=title,
+                description=description,
+                timeout=float(entry.get("timeout", build.timeout)),
+                show_code=bool(entry.get("show_code", build.show_code)),
+                specs=specs,
+            )
+        )
+    return runs
+
+
+def validate_runs(runs: Iterable[Run]) -> dict[str, dict[str, Any]]:
+    """Resolved parameters per run; raises ParameterError naming every invalid run."""
+    resolved: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for run in runs:
+        try:
+            resolved[run.name] = run.resolved()
+        except ParameterError as err:
+            errors.append(f"run {run.name!r}: {err}")
+    if errors:
+        raise ParameterError("\n".join(errors))
+    return resolved

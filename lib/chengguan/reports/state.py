@@ -1,0 +1,57 @@
+"""The build state (``outputs/.build/state.json``): what each run was last built from, and how it went."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chengguan.reports.atomic import atomic_write_text
+from chengguan.reports.fingerprint import Fingerprint
+
+FORMAT = 1
+
+
+@dataclass
+class RunRecord:
+    """The last outcome of one run.
+
+    ``fingerprint`` is what ``<run>.ipynb``/``.html`` were built from; it is kept from the last
+    good build when a later build fails (the failed notebook sits beside, in ``<run>.failed.ipynb``).
+    """
+
+    status: str  # "ok" | "failed"
+    fingerprint: dict[str, str] | None = None
+    built_at: str | None = None  # ISO time of the last good build
+    duration: float | None = None  # seconds of the last execution
+    error: str | None = None  # the summary of the last failure
+
+    def fp(self) -> Fingerprint | None:
+        return Fingerprint.from_dict(self.fingerprint)
+
+
+@dataclass
+class BuildState:
+    runs: dict[str, RunRecord] = field(default_factory=dict)
+    files: dict[str, list[Any]] = field(default_factory=dict)  # the stat cache of fingerprint.py
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState:
+        """The saved state, or an empty one when missing, unreadable or of another format."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return cls()
+        if data.get("format") != FORMAT:
+            return cls()
+        runs = {name: RunRecord(**record) for name, record in data.get("runs", {}).items()}
+        return cls(runs=runs, files=data.get("files", {}))
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": FORMAT,
+            "runs": {name: asdict(record) for name, record in sorted(self.runs.items())},
+            "files": self.files,
+        }
+        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")

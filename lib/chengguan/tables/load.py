@@ -1,0 +1,305 @@
+"""Typed pandas DataFrames of the tables, for notebooks (docs/architecture.md, "Loading API").
+
+Each CSV is read once per process with every column as text (no type inference) and converted
+by the types declared in ``schema.py``; the result is cached until a file's mtime or size
+changes. Loading neither validates nor imports the quantity parser: ``chengguan-data validate``
+is the place where rows are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chengguan import paths
+from chengguan.tables import schema
+from chengguan.tables.schema import TableSchema
+
+LANGS = ("zh", "en")
+OBSERVATION_COLUMNS = (
+    "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "domain_id",
+    "domain_name", "parent_id", "unit", "value", "qualifier", "status", "scope_id", "scope_name",
+    "scope_kind", "period_start", "period_end", "days", "source_id", "source_title",
+    "source_kind", "reliability", "number_text", "quote", "section",
+)
+
+Ids = str | Iterable[str] | None
+Period = int | tuple[Any, Any] | None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One observation, with its exact value, provenance and period."""
+
+    observation_id: str
+    indicator_id: str
+    indicator_zh: str
+    indicator_en: str
+    unit: str
+    value: Decimal
+    qualifier: str
+    status: str
+    scope_id: str
+    period_start: date
+    period_end: date
+    source_id: str
+    source_title: str
+    reliability: str
+    number_text: str
+    quote: str
+    section: str
+
+    @property
+    def value_float(self) -> float:
+        return float(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return self.period_start, self.period_end
+
+    @property
+    def days(self) -> int:
+        """Length of the period in days, both ends included."""
+        return (self.period_end - self.period_start).days + 1
+
+
+# -- reading and caching ---------------------------------------------------------------------
+
+_cache: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, pd.DataFrame]]] = {}
+
+
+def _tables(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table as text (``value`` too, for exact decimals), cached by the files' states."""
+    base = (Path(data_dir) if data_dir is not None else paths.data_dir()).resolve()
+    files = [base / t.filename for t in schema.TABLES]
+    stamp = tuple((s.st_mtime_ns, s.st_size) for s in (f.stat() for f in files))
+    cached = _cache.get(base)
+    if cached is None or cached[0] != stamp:
+        frames = {t.name: _read(t, f) for t, f in zip(schema.TABLES, files)}
+        _cache[base] = stamp, frames
+    return _cache[base][1]
+
+
+def _read(table: TableSchema, path: Path) -> pd.DataFrame:
+    # All text, empty cells as "": the declared types are applied by _typed, never guessed.
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                        usecols=list(table.columns))
+    return frame[list(table.columns)]
+
+
+def _typed(table: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the declared types; optional empty text becomes missing (NA)."""
+    out = frame.copy()
+    for field in table.fields:
+        column = out[field.name]
+        try:
+            if field.type == "date":
+                out[field.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
+            elif field.type == "number":
+                out[field.name] = pd.to_numeric(column.replace("", None)).astype("float64")
+            elif field.type == "integer":
+                out[field.name] = pd.to_numeric(column.replace("", None)).astype("Int64")
+            elif field.type == "boolean":
+                out[field.name] = column.isin(schema.TRUE_VALUES)
+            elif not field.required:
+                out[field.name] = column.replace("", None)
+        except (ValueError, TypeError) as error:
+            reason = str(error).splitlines()[0]  # pandas appends paragraphs of advice
+            raise ValueError(f"{table.filename}: column {field.name} is not of type {field.type} "
+                             f"({reason}); run `chengguan-data validate`") from error
+    return out
+
+
+def _load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    return _typed(schema.table(name), _tables(data_dir)[name])
+
+
+def load_indicators(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The indicator catalog."""
+    return _load("indicators", data_dir)
+
+
+def load_sources(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The sources with their provenance and reliability."""
+    return _load("sources", data_dir)
+
+
+def load_scopes(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The city, districts and units."""
+    return _load("scopes", data_dir)
+
+
+def load_domains(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The domains of work."""
+    return _load("domains", data_dir)
+
+
+def load_exclusions(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The numerals of the sources that are not observations, and why."""
+    return _load("exclusions", data_dir)
+
+
+def load_recognitions(*, lang: str = "zh", data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Recognitions with ``scope_name`` and ``domain_name`` labels in ``lang``."""
+    _check_lang(lang)
+    frame = _load("recognitions", data_dir)
+    scopes = load_scopes(data_dir).set_index("scope_id")[f"name_{lang}"]
+    domains = load_domains(data_dir).set_index("domain_id")[f"name_{lang}"]
+    frame.insert(frame.columns.get_loc("scope_id") + 1, "scope_name", frame.scope_id.map(scopes))
+    frame.insert(frame.columns.get_loc("domain_id") + 1, "domain_name",
+                 frame.domain_id.map(domains))
+    return frame
+
+
+# -- observations ----------------------------------------------------------------------------
+
+
+def _joined(data_dir: Path | str | None) -> pd.DataFrame:
+    """Observations joined with the catalog, scopes, domains and sources, labels in both languages.
+
+    Cached next to the tables it is built from; ``value_text`` keeps the exact decimal.
+    """
+    tables = _tables(data_dir)
+    cached = tables.get("_joined")
+    if cached is not None:
+        return cached
+    obs = _load("observations", data_dir)
+    obs["value_text"] = tables["observations"]["value"]
+    indicators = _load("indicators", data_dir).rename(
+        columns={"name_zh": "indicator_zh", "name_en": "indicator_en"})
+    domains = _load("domains", data_dir).rename(
+        columns={"name_zh": "domain_zh", "name_en": "domain_en"})
+    scopes = _load("scopes", data_dir).rename(
+        columns={"name_zh": "scope_zh", "name_en": "scope_en", "kind": "scope_kind"})
+    sources = _load("sources", data_dir).rename(
+        columns={"title": "source_title", "kind": "source_kind"})
+    joined = (
+        obs.merge(indicators[["indicator_id", "indicator_zh", "indicator_en", "domain_id",
+                              "parent_id", "unit"]], on="indicator_id", how="left")
+        .merge(domains[["domain_id", "domain_zh", "domain_en"]], on="domain_id", how="left")
+        .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
+               how="left")
+        .merge(sources[["source_id", "source_title", "source_kind", "reliability"]],
+               on="source_id", how="left")
+    )
+    joined["days"] = ((joined.period_end - joined.period_start).dt.days + 1).astype("int64")
+    tables["_joined"] = joined  # dropped with the tables when a file changes
+    return joined
+
+
+def load_observations(
+    *,
+    domain: Ids = None,
+    indicator: Ids = None,
+    scope: Ids = None,
+    status: Ids = None,
+    period: Period = None,
+    source: Ids = None,
+    lang: str = "zh",
+    data_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Observations joined with their labels and provenance, filtered.
+
+    Each filter takes one id or a list of ids; ``period`` is a year (rows whose period overlaps
+    it) or a ``(start, end)`` pair of dates (rows overlapping that interval). An unknown id
+    raises ValueError naming the allowed ones.
+    """
+    frame = _filtered(_joined(data_dir), data_dir, domain=domain, indicator=indicator,
+                      scope=scope, status=status, period=period, source=source)
+    return _labelled(frame, lang)
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    _check_lang(lang)
+    out = frame.assign(indicator=frame[f"indicator_{lang}"], domain_name=frame[f"domain_{lang}"],
+                       scope_name=frame[f"scope_{lang}"])
+    return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
+
+
+def _filtered(frame: pd.DataFrame, data_dir: Path | str | None, **filters: Any) -> pd.DataFrame:
+    tables = _tables(data_dir)
+    allowed = {
+        "domain": ("domain_id", tables["domains"].domain_id),
+        "indicator": ("indicator_id", tables["indicators"].indicator_id),
+        "scope": ("scope_id", tables["scopes"].scope_id),
+        "status": ("status", schema.OBSERVATIONS.field("status").enum or ()),
+        "source": ("source_id", tables["sources"].source_id),
+    }
+    keep = pd.Series(True, index=frame.index)
+    for name, given in filters.items():
+        if given is None:
+            continue
+        if name == "period":
+            start, end = _period(given)
+            keep &= (frame.period_start <= end) & (frame.period_end >= start)
+            continue
+        column, known = allowed[name]
+        keep &= frame[column].isin(_ids(name, given, list(known)))
+    return frame[keep]
+
+
+def _ids(name: str, given: str | Iterable[str], known: list[str]) -> list[str]:
+    ids = [given] if isinstance(given, str) else list(given)
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValueError(f"unknown {name} {', '.join(map(repr, unknown))}; "
+                         f"allowed: {', '.join(known)}")
+    return ids
+
+
+def _period(period: int | tuple[Any, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if isinstance(period, int) and not isinstance(period, bool):
+        return pd.Timestamp(period, 1, 1), pd.Timestamp(period, 12, 31)
+    if isinstance(period, tuple) and len(period) == 2:
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+        if start > end:
+            raise ValueError(f"period {period!r} starts after it ends")
+        return start, end
+    raise ValueError(f"period must be a year (int) or a (start, end) pair of dates, "
+                     f"not {period!r}")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown lang {lang!r}; allowed: {', '.join(LANGS)}")
+
+
+def value_of(indicator_id: str, *, data_dir: Path | str | None = None,
+             **filters: Any) -> Observation:
+    """The one observation of ``indicator_id`` matching ``filters`` (as for load_observations).
+
+    Raises LookupError when none or several match, naming the candidates.
+    """
+    unexpected = set(filters) - {"domain", "scope", "status", "period", "source"}
+    if unexpected:
+        raise TypeError(f"value_of() got unexpected filters: {', '.join(sorted(unexpected))}")
+    rows = _filtered(_joined(data_dir), data_dir, indicator=indicator_id, **filters)
+    described = ", ".join(f"{k}={v!r}" for k, v in filters.items()) or "no filters"
+    if rows.empty:
+        raise LookupError(f"no observation of {indicator_id} with {described}")
+    if len(rows) > 1:
+        candidates = "; ".join(
+            f"{r.observation_id} ({r.scope_id}, {r.status}, {r.period_start.date()}.."
+            f"{r.period_end.date()}, {r.source_id})" for r in rows.itertuples())
+        raise LookupError(f"{len(rows)} observations of {indicator_id} with {described}: "
+                          f"{candidates}; narrow with scope=, status=, period= or source=")
+    row = rows.iloc[0]
+    return Observation(
+        observation_id=row.observation_id, indicator_id=row.indicator_id,
+        indicator_zh=row.indicator_zh, indicator_en=row.indicator_en, unit=row.unit,
+        value=Decimal(row.value_text), qualifier=row.qualifier, status=row.status,
+        scope_id=row.scope_id, period_start=row.period_start.date(),
+        period_end=row.period_end.date(), source_id=row.source_id,
+        source_title=row.source_title, reliability=row.reliability,
+        number_text=row.number_text, quote=row.quote,
+        section=row.section if isinstance(row.section, str) else "",
+    )

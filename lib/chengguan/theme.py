@@ -1,0 +1,315 @@
+"""The plotting theme: one seaborn/matplotlib style for every notebook, with a Chinese-capable font.
+
+>>> info = use_theme("zh")                     # doctest: +SKIP
+>>> ax.set_title(label("立案数", "Cases filed", info))  # doctest: +SKIP
+
+``use_theme`` picks the first installed font of ``PREFERRED_FONTS`` and hands it to seaborn's
+``set_theme``. Two traps shape the code:
+
+- ``sns.set_theme()`` resets ``font.sans-serif``, so setting the font *before* it is lost; the font
+  goes in through ``set_theme``'s ``rc`` argument instead. (A notebook that calls ``sns.set_theme``
+  itself afterwards loses the font again; call ``use_theme`` instead.)
+- matplotlib's font list is cached on disk; a font installed after the cache was built is invisible
+  to it. So besides the cache, font *files* are looked for (``fc-list`` and the usual font
+  directories) and registered with ``fontManager.addfont``.
+
+Where no CJK font exists, ``use_theme("zh")`` warns once per process (``MissingCJKFontWarning``)
+and returns ``lang="en"``: the caller labels its plots in English rather than drawing empty boxes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+# matplotlib is imported inside the functions: importing it loads its font cache, and modules that
+# only need ``label`` or ``LANGUAGES`` should not pay for that.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.font_manager import FontEntry, FontManager
+
+Lang = Literal["zh", "en"]
+LANGUAGES: tuple[Lang, ...] = ("zh", "en")
+
+PREFERRED_FONTS: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Microsoft YaHei",
+    "SimHei",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
+)
+"""CJK sans-serif families, best first: simplified-Chinese glyph forms, then wide availability."""
+
+FALLBACK_SANS: tuple[str, ...] = ("DejaVu Sans", "Arial", "Liberation Sans", "sans-serif")
+"""After the CJK font in ``font.sans-serif``; matplotlib falls back per glyph to these."""
+
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+)
+"""Okabe-Ito: a qualitative palette that stays distinguishable under colour-vision deficiency."""
+
+FIGSIZE: tuple[float, float] = (8.0, 4.5)
+
+# File-name fragments of the preferred fonts, for the directory scan (which cannot afford to open
+# every font file of a system that has thousands). Lowercase; compared with the lowercased name.
+_CJK_FILE_HINTS: tuple[str, ...] = (
+    "cjk", "sourcehansans", "notosanssc", "wqy", "pingfang", "hiragino sans gb", "heiti",
+    "msyh", "simhei", "droidsansfallback", "arial unicode",
+)
+_FONT_SUFFIXES = frozenset({".ttf", ".ttc", ".otf"})
+
+
+def default_font_dirs() -> list[Path]:
+    """The usual system and user font directories of Linux, macOS, Windows and conda."""
+    home = Path.home()
+    dirs = [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".fonts",
+        home / ".local/share/fonts",
+        Path("/System/Library/Fonts"),
+        Path("/Library/Fonts"),
+        home / "Library/Fonts",
+        Path("C:/Windows/Fonts"),
+        Path(sys.prefix) / "fonts",  # conda-forge font packages install here
+    ]
+    if local_app_data := os.environ.get("LOCALAPPDATA"):
+        dirs.append(Path(local_app_data) / "Microsoft/Windows/Fonts")
+    return dirs
+
+
+class MissingCJKFontWarning(UserWarning):
+    """No CJK font is installed, so Chinese labels cannot be drawn; plots fall back to English."""
+
+
+class _FontCache(Protocol):
+    """The part of matplotlib's ``FontManager`` that discovery reads (a stub will do in tests)."""
+
+    ttflist: list[FontEntry]
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """An installed CJK font: its family name, a file holding it, and whether matplotlib knew it."""
+
+    family: str
+    path: str
+    in_cache: bool
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    """What ``use_theme`` set up. ``lang`` is the language to label plots in."""
+
+    font: str | None
+    lang: Lang
+    cjk: bool
+
+
+def find_cjk_font(
+    preferred: Sequence[str] | None = None,
+    *,
+    manager: _FontCache | None = None,
+    search_dirs: Iterable[str | os.PathLike[str]] | None = None,
+    use_fc_list: bool = True,
+) -> FontChoice | None:
+    """The most preferred CJK font that is installed, or ``None``.
+
+    The font cache of ``manager`` (matplotlib's ``fontManager`` by default) is read first. Font files
+    are searched (``fc-list``, then ``search_dirs``, by default ``default_font_dirs()``) only for
+    families ranked above the best cached one: no file is opened when the first choice is cached.
+    Family names compare case-insensitively, as in matplotlib.
+    """
+    from matplotlib import font_manager
+
+    ranking = [name.casefold() for name in (preferred or PREFERRED_FONTS)]
+    rank = {name: i for i, name in reversed(list(enumerate(ranking)))}
+    manager = manager if manager is not None else font_manager.fontManager
+
+    best: FontChoice | None = None
+    best_rank = len(ranking)
+    for entry in manager.ttflist:
+        r = rank.get(entry.name.casefold(), len(ranking))
+        if r < best_rank:
+            best, best_rank = FontChoice(entry.name, entry.fname, in_cache=True), r
+    if best_rank == 0:
+        return best
+
+    cached_paths = {os.path.realpath(entry.fname) for entry in manager.ttflist}
+    dirs = default_font_dirs() if search_dirs is None else [Path(d) for d in search_dirs]
+    files = _fc_list_files() if use_fc_list else []
+    for path in _dedupe(chain(files, _scan_font_dirs(dirs))):  # lazy: the scan stops at the best
+        if os.path.realpath(path) in cached_paths:
+            continue  # its families were ranked above already
+        for family in _font_families(path):
+            r = rank.get(family.casefold(), len(ranking))
+            if r < best_rank:
+                best, best_rank = FontChoice(family, path, in_cache=False), r
+        if best_rank == 0:
+            break
+    return best
+
+
+def register_font(path: str | os.PathLike[str], *, manager: FontManager | None = None) -> None:
+    """Make the font file at ``path`` (every face of a collection) known to matplotlib."""
+    from matplotlib import font_manager
+
+    (manager if manager is not None else font_manager.fontManager).addfont(path)
+
+
+_warned_missing_cjk = False
+
+
+def use_theme(
+    lang: str = "zh",
+    *,
+    context: str = "notebook",
+    preferred: Sequence[str] | None = None,
+) -> ThemeInfo:
+    """Set the project's plot style and a CJK font; return the font and the language to label in.
+
+    ``lang`` is the wanted label language ("zh" or "en"). A CJK font is selected either way, so
+    Chinese names in data still render in English plots; but only "zh" needs one, so only then does
+    its absence warn (once per process) and turn the returned ``lang`` into "en".
+    ``context`` is a seaborn context ("paper", "notebook", "talk", "poster").
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
+    import seaborn as sns  # imported here: seaborn is slow to import and only plotting needs it
+
+    choice = find_cjk_font(preferred)
+    font: str | None = None
+    if choice is not None:
+        if not choice.in_cache:
+            register_font(choice.path)
+        font = choice.family
+
+    rc: dict[str, object] = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [*([font] if font else []), *FALLBACK_SANS],
+        # CJK fonts lack U+2212 MINUS SIGN, which matplotlib uses for negative ticks by default.
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlelocation": "left",
+        "figure.figsize": FIGSIZE,
+        "legend.frameon": False,
+        "savefig.bbox": "tight",
+    }
+    sns.set_theme(context=context, style="whitegrid", palette=list(PALETTE), rc=rc)
+
+    if lang == "zh" and font is None:
+        _warn_missing_cjk(preferred or PREFERRED_FONTS)
+    effective: Lang = "zh" if lang == "zh" and font is not None else "en"
+    return ThemeInfo(font=font, lang=effective, cjk=font is not None)
+
+
+def label(zh: str, en: str, lang: ThemeInfo | str) -> str:
+    """The label in the theme's language: ``zh`` when it is "zh", else ``en``."""
+    code = lang.lang if isinstance(lang, ThemeInfo) else lang
+    if code not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, not {code!r}")
+    return zh if code == "zh" else en
+
+
+def thousands(ax: Axes, axis: Literal["x", "y"] = "y", *, decimals: int = 0) -> None:
+    """Format the tick labels of ``axis`` with thousands separators: 2504700 -> "2,504,700"."""
+    from matplotlib.ticker import FuncFormatter
+
+    _axis(ax, axis).set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{decimals}f}"))
+
+
+def percent(ax: Axes, axis: Literal["x", "y"] = "y", *, xmax: float = 100, decimals: int = 0) -> None:
+    """Format the tick labels of ``axis`` as percentages of ``xmax``: 89.4 -> "89%"."""
+    from matplotlib.ticker import PercentFormatter
+
+    _axis(ax, axis).set_major_formatter(PercentFormatter(xmax=xmax, decimals=decimals))
+
+
+def _axis(ax: Axes, axis: str) -> Axis:
+    if axis == "x":
+        return ax.xaxis
+    if axis == "y":
+        return ax.yaxis
+    raise ValueError(f"axis must be 'x' or 'y', not {axis!r}")
+
+
+def _warn_missing_cjk(preferred: Sequence[str]) -> None:
+    global _warned_missing_cjk
+    if _warned_missing_cjk:
+        return
+    _warned_missing_cjk = True
+    warnings.warn(
+        "No CJK font found (looked for: " + ", ".join(preferred) + "). Chinese text would draw as "
+        "empty boxes, so label plots in English: use the lang of the ThemeInfo that use_theme "
+        "returned (now 'en'). To get Chinese labels install a CJK font, e.g. Debian/Ubuntu "
+        "'fonts-noto-cjk' or 'fonts-wqy-microhei', and restart the kernel.",
+        MissingCJKFontWarning,
+        stacklevel=3,  # point at the caller of use_theme
+    )
+
+
+def _fc_list_files() -> list[str]:
+    """Files of the fonts that fontconfig says cover Chinese; empty where fontconfig is absent."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        done = subprocess.run(
+            [exe, ":lang=zh", "--format=%{file}\\n"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def _scan_font_dirs(dirs: Iterable[Path]) -> Iterator[str]:
+    """Font files below ``dirs`` whose names look like one of the preferred CJK fonts."""
+    for top in dirs:
+        if not top.is_dir():
+            continue
+        for root, _subdirs, names in os.walk(top):
+            for name in sorted(names):
+                lower = name.casefold()
+                if Path(lower).suffix in _FONT_SUFFIXES and any(h in lower for h in _CJK_FILE_HINTS):
+                    yield os.path.join(root, name)
+
+
+def _font_families(path: str) -> list[str]:
+    """The family names matplotlib gives the faces of a font file ([] when it is no font)."""
+    from matplotlib import font_manager, ft2font
+
+    try:
+        first = ft2font.FT2Font(path)
+        faces = [first, *(ft2font.FT2Font(path, face_index=i) for i in range(1, first.num_faces))]
+        return [font_manager.ttfFontProperty(face).name for face in faces]
+    except (OSError, RuntimeError, ValueError):
+        return []
+
+
+def _dedupe(paths: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            yield path

@@ -1,0 +1,297 @@
+"""chengguan.tables.validate: every rule, with the exact message it gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tables_synthetic import PRIMARY, add_row, make_data_dir, read_table, set_cell, write_table
+
+from chengguan import paths
+from chengguan.tables import Problem, validate
+from chengguan.tables.cli import main
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return make_data_dir(tmp_path)
+
+
+def messages(data: Path) -> list[str]:
+    return [str(p) for p in validate(data)]
+
+
+def test_the_synthetic_data_is_valid(data: Path) -> None:
+    assert validate(data) == []
+
+
+# observations.csv: the header is line 1, illegal_building_cases_2022 line 2,
+# illegal_building_area_2022 line 3, ... garbage_person_times_2019_07_01 line 9.
+
+
+def test_a_value_the_quote_does_not_say(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_area_2022", "value", "2504701")
+    assert messages(data) == [
+        "data/observations.csv:3: column value: '2504701' is not what the quote says "
+        "(the parser reads 2504700 from '250.47 万平方米') [value-matches-quote]"
+    ]
+
+
+def test_a_value_that_is_not_a_number(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "value", "5,334")
+    assert messages(data) == [
+        "data/observations.csv:2: column value: '5,334' is not a number "
+        "(digits with an optional decimal point) [type]"
+    ]
+
+
+def test_equal_decimals_are_equal_values(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_area_2022", "value", "2504700.00")
+    assert validate(data) == []
+
+
+def test_a_qualifier_the_quote_does_not_say(data: Path) -> None:
+    set_cell(data, "observations", "garbage_education_2022", "qualifier", "more_than")
+    assert messages(data) == [
+        "data/observations.csv:5: column qualifier: 'more_than' is not what the quote says "
+        "(the parser reads exact from '54339 起') [qualifier-matches-quote]"
+    ]
+
+
+def test_a_number_text_that_is_not_a_mention_of_the_quote(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "number_text", "5334")
+    assert messages(data) == [
+        "data/observations.csv:2: column number_text: '5334' is not a mention the parser "
+        "finds in the quote (it finds '5334 起') [number-in-quote]"
+    ]
+
+
+def test_an_unknown_indicator(data: Path) -> None:
+    set_cell(data, "observations", "littering_cases_2022", "indicator_id", "litter_cases")
+    assert messages(data) == [
+        "data/observations.csv:7: column indicator_id: 'litter_cases' matches no indicator_id "
+        "of data/indicators.csv [foreign-key]"
+    ]
+
+
+def test_a_quote_not_in_the_source(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "quote",
+             "依法查处违法建筑案件5334起")  # the source has spaces around the number
+    assert messages(data) == [
+        "data/observations.csv:2: column quote: '依法查处违法建筑案件5334起' does not occur "
+        "in the normalized text of cgzf_2022_summary [quote-in-source]"
+    ]
+
+
+def test_a_quote_with_the_raw_page_break_is_not_normalized(data: Path) -> None:
+    set_cell(data, "observations", "epidemic_problems_2022", "quote",
+             "发现并当场督促整改问\n\n题 4382 个")
+    assert messages(data) == [
+        "data/observations.csv:8: column quote: '发现并当场督促整改问\\n\\n题 4382 个' contains "
+        "a line break (quotes are normalized: no page breaks) [quote-in-source]"
+    ]
+
+
+def test_a_quote_of_a_supplementary_source_is_one_of_its_phrases(data: Path) -> None:
+    # "检查各类单位4216家" is a phrase of the same page, "3600人次" of another row of it:
+    # together they are not one phrase.
+    set_cell(data, "observations", "garbage_person_times_2019_07_01", "quote",
+             "共出动执法人员3600人次检查各类单位4216家")
+    assert messages(data) == [
+        "data/observations.csv:9: column quote: '共出动执法人员3600人次检查各类单位4216家' does not "
+        "occur in the normalized text of supp_2019_first_day [quote-in-source]"
+    ]
+
+
+def test_a_duplicate_observation_id(data: Path) -> None:
+    rows = read_table(data, "observations")
+    add_row(data, "observations", {**rows[0], "section": "repeated"})
+    assert messages(data) == [
+        "data/observations.csv:10: column observation_id: 'illegal_building_cases_2022' "
+        "is a duplicate of line 2 [unique]"
+    ]
+
+
+def test_a_unit_the_catalog_does_not_have(data: Path) -> None:
+    set_cell(data, "indicators", "illegal_building_area_demolished", "unit", "hectare")
+    problems = messages(data)
+    assert problems[0].startswith(
+        "data/indicators.csv:3: column unit: 'hectare' is not one of: case, item, site,")
+    assert problems[0].endswith(", count [enum]")
+    assert len(problems) == 1  # the observations of the indicator are not blamed twice
+
+
+def test_a_unit_the_parser_does_not_read_from_the_quote(data: Path) -> None:
+    set_cell(data, "indicators", "illegal_building_area_demolished", "unit", "case")
+    assert messages(data) == [
+        "data/observations.csv:3: column indicator_id: 'illegal_building_area_demolished' "
+        "counts case, but the parser reads m2 from '250.47 万平方米' [unit-matches-catalog]"
+    ]
+
+
+def test_a_period_that_ends_before_it_starts(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "period_end", "2021-12-31")
+    assert messages(data) == [
+        "data/observations.csv:2: column period_end: '2021-12-31' is before period_start "
+        "2022-01-01 [period-order]"
+    ]
+
+
+def test_a_breakdown_larger_than_its_parent(data: Path) -> None:
+    # Make education-and-persuasion (54339) a part of the garbage sorting cases (17747).
+    set_cell(data, "indicators", "garbage_education_persuasion", "parent_id",
+             "garbage_sorting_cases")
+    assert messages(data) == [
+        "data/observations.csv:5: column value: '54339' is larger than its parent "
+        "garbage_sorting_cases (17747, line 6) [breakdown-not-larger]"
+    ]
+
+
+def test_a_breakdown_is_compared_with_the_parent_of_its_own_scope_only(data: Path) -> None:
+    set_cell(data, "indicators", "garbage_education_persuasion", "parent_id",
+             "garbage_sorting_cases")
+    set_cell(data, "observations", "garbage_sorting_cases_2022", "scope_id", "fengxian")
+    assert validate(data) == []
+
+
+def test_a_parent_with_another_unit(data: Path) -> None:
+    set_cell(data, "indicators", "littering_cases", "parent_id", "illegal_building_area_demolished")
+    assert messages(data) == [
+        "data/indicators.csv:7: column parent_id: 'illegal_building_area_demolished' counts m2, "
+        "not case like this indicator [parent-same-unit]"
+    ]
+
+
+def test_parents_that_form_a_cycle(data: Path) -> None:
+    set_cell(data, "indicators", "garbage_sorting_cases", "parent_id", "littering_cases")
+    assert messages(data) == [
+        "data/indicators.csv:6: column parent_id: 'littering_cases' leads back to this "
+        "indicator (parents form a cycle) [parent-cycle]",
+        "data/indicators.csv:7: column parent_id: 'garbage_sorting_cases' leads back to this "
+        "indicator (parents form a cycle) [parent-cycle]",
+    ]
+
+
+def test_a_bad_date(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "period_start", "2022-02-30")
+    assert messages(data) == [
+        "data/observations.csv:2: column period_start: '2022-02-30' is not a date (YYYY-MM-DD) "
+        "[type]"
+    ]
+
+
+def test_a_missing_required_field(data: Path) -> None:
+    set_cell(data, "observations", "littering_cases_2022", "scope_id", "")
+    assert messages(data) == [
+        "data/observations.csv:7: column scope_id: '' is empty but required [required]"
+    ]
+
+
+def test_a_word_outside_the_vocabulary(data: Path) -> None:
+    set_cell(data, "observations", "littering_cases_2022", "status", "planned")
+    assert messages(data) == [
+        "data/observations.csv:7: column status: 'planned' is not one of: actual, target [enum]"
+    ]
+
+
+def test_an_id_that_is_not_snake_case(data: Path) -> None:
+    set_cell(data, "scopes", "fengxian", "scope_id", "Fengxian")
+    assert messages(data) == [
+        "data/scopes.csv:3: column scope_id: 'Fengxian' does not match the pattern "
+        "[a-z0-9]+(_[a-z0-9]+)* [pattern]",
+        "data/recognitions.csv:2: column scope_id: 'fengxian' matches no scope_id of "
+        "data/scopes.csv [foreign-key]",
+    ]
+
+
+def test_lines_are_physical_lines_after_a_multi_line_field(data: Path) -> None:
+    # The note of the first exclusion spans lines 2-3, so the second row starts on line 4.
+    add_row(data, "exclusions", {"exclusion_id": "no_number", "source_id": PRIMARY,
+                                 "quote": "各区城管执法局", "reason": "date", "note": ""})
+    assert messages(data) == [
+        "data/exclusions.csv:4: column quote: '各区城管执法局' has no numeral to exclude "
+        "[exclusion-has-mention]"
+    ]
+
+
+def test_a_wrong_checksum(data: Path) -> None:
+    set_cell(data, "sources", PRIMARY, "sha256", "0" * 64)
+    assert messages(data) == [
+        f"data/sources.csv:2: column sha256: '{'0' * 64}' is not the SHA-256 of "
+        "raw/000_9eaa17e5f8f0eda1.txt "
+        "(53311b495e105ee6c5cace12c72eeb87b6f130d823d9321269647392bb2344ae) [checksum]"
+    ]
+
+
+def test_a_supplementary_url_that_the_raw_file_does_not_have(data: Path) -> None:
+    set_cell(data, "sources", "supp_2019_first_day", "url", "https://example.org/")
+    problems = messages(data)
+    assert problems[0] == (
+        "data/sources.csv:3: column url: 'https://example.org/' is not a source_url of "
+        "raw/supplementary_figures.csv [supplementary-url]")
+    # with no phrases, the source's quote is no longer found either
+    assert problems[1:] == [
+        "data/observations.csv:9: column quote: '共出动执法人员3600人次' does not occur in the "
+        "normalized text of supp_2019_first_day [quote-in-source]"
+    ]
+
+
+def test_header_and_row_shape(data: Path) -> None:
+    rows = read_table(data, "domains")
+    (data / "domains.csv").write_text(
+        "domain_id,name_zh,name_en,part,descr\n"
+        + "".join(f"{r['domain_id']},{r['name_zh']},{r['name_en']},{r['part']},\n"
+                  for r in rows[:-1])
+        + "epidemic_duty,疫情防控,Epidemic duty\n",
+        encoding="utf-8")
+    assert messages(data) == [
+        "data/domains.csv:1: column description: 'description' is missing from the header "
+        "[header]",
+        "data/domains.csv:1: column descr: 'descr' is not a column of this table [header]",
+        "data/domains.csv:4: row has 3 fields, the header 5 [row-shape]",
+    ]
+
+
+def test_a_missing_table(data: Path) -> None:
+    (data / "recognitions.csv").unlink()
+    assert messages(data) == ["data/recognitions.csv: file is missing [file]"]
+
+
+def test_every_problem_at_once_in_file_and_line_order(data: Path) -> None:
+    set_cell(data, "observations", "littering_cases_2022", "status", "planned")
+    set_cell(data, "observations", "illegal_building_cases_2022", "value", "5335")
+    set_cell(data, "scopes", "fengxian", "kind", "county")
+    problems = validate(data)
+    assert [(p.file, p.line, p.rule) for p in problems] == [
+        ("data/scopes.csv", 3, "enum"),
+        ("data/observations.csv", 2, "value-matches-quote"),
+        ("data/observations.csv", 7, "enum"),
+    ]
+    assert problems[0] == Problem("data/scopes.csv", 3, "kind", "county",
+                                  "is not one of: city, district, unit", "enum")
+
+
+def test_the_command_prints_every_problem_and_exits_1(
+        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_cell(data, "observations", "littering_cases_2022", "status", "planned")
+    set_cell(data, "observations", "illegal_building_cases_2022", "value", "5335")
+    assert main(["--data-dir", str(data), "validate"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "data/observations.csv:2: column value: '5335' is not what the quote says "
+        "(the parser reads 5334 from '5334 起') [value-matches-quote]",
+        "data/observations.csv:7: column status: 'planned' is not one of: actual, target [enum]",
+    ]
+    assert err == "2 problems (value-matches-quote: 1, enum: 1)\n"
+
+
+def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(data), "validate"]) == 0
+    assert capsys.readouterr().out == (
+        "data/ is valid: 2 scopes, 2 sources, 3 domains, 7 indicators, 8 observations, "
+        "1 exclusions, 1 recognitions\n")
+
+
+def test_the_project_data_is_valid() -> None:
+    problems = validate(paths.data_dir())
+    assert [str(p) for p in problems] == []
