@@ -124,6 +124,13 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "period_start": YEAR_2022[0], "period_end": YEAR_2022[1],
          "quote": "在奉贤区召开全市城管执法系统建筑工地综合治理现场推进会", "note": ""},
     ],
+    # Only raw line 2 is one of supp_2019_first_day's observations here; the tests of the
+    # supplementary map add the other rows.
+    "supplementary_map": [
+        {"raw_line": "2", "indicator_id": "garbage_enforcement_person_times",
+         "source_id": "supp_2019_first_day", "observation_id": "garbage_person_times_2019_07_01",
+         "note": ""},
+    ],
 }
 
 

@@ -11,6 +11,7 @@ import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from chengguan.reports.kernels import Kernel
@@ -22,11 +23,14 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_FRAME = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
+def load_source(path: str) -> nbformat.NotebookNode:
+    """The notebook as papermill loads it (v4, with the metadata papermill expects on every cell)."""
+    return load_notebook_node(path)
+
+
 def parameterize(nb: nbformat.NotebookNode, parameters: dict[str, Any], kernel_name: str) -> nbformat.NotebookNode:
     """A copy of ``nb`` with papermill's ``injected-parameters`` cell after the ``parameters`` cell."""
-    nb = copy.deepcopy(nb)
-    nb.metadata.setdefault("papermill", {})
-    nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, language="python")
+    nb = parameterize_notebook(copy.deepcopy(nb), parameters, kernel_name=kernel_name, language="python")
     nb.metadata.kernelspec = {"name": kernel_name, "language": "python",
                               "display_name": nb.metadata.get("kernelspec", {}).get("display_name", kernel_name)}
     return nb

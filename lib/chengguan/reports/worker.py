@@ -110,13 +110,13 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 
     import nbformat
 
-    from chengguan.reports.execute import execute, parameterize
+    from chengguan.reports.execute import execute, load_source, parameterize
 
     kernel = await pool.take()
     if prestart:
         pool.prestart()
     try:
-        source = nbformat.read(task.notebook_path, as_version=4)
+        source = load_source(task.notebook_path)
         nb = parameterize(source, task.parameters, config.kernel)
         nb.metadata["chengguan"] = task.metadata
         execution = await execute(nb, kernel, notebook=_relative(task.notebook_path, config.root),
@@ -137,9 +137,9 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 def _rerender(task: Task) -> Result:
     import nbformat
 
-    from chengguan.reports.execute import merge_markdown
+    from chengguan.reports.execute import load_source, merge_markdown
 
-    source = nbformat.read(task.notebook_path, as_version=4)
+    source = load_source(task.notebook_path)
     executed = nbformat.read(task.ipynb, as_version=4)
     nb = merge_markdown(source, executed)
     nb.metadata["chengguan"] = task.metadata

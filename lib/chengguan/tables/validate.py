@@ -116,6 +116,7 @@ class _Validation:
         self.check_exclusions()
         self.check_periods("recognitions")
         self.found_quotes("recognitions")
+        self.check_supplementary_map()
         order = {self.shown(t.name): i for i, t in enumerate(schema.TABLES)}
         # Stable sort: within a line, problems keep the order the checks found them in.
         return sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
@@ -282,6 +283,61 @@ class _Validation:
                                 f"is larger than its parent {indicator['parent_id']} "
                                 f"({parent['value']}, line {parent.line})",
                                 "breakdown-not-larger")
+
+    # -- supplementary_map ----------------------------------------------------------------------
+
+    def check_supplementary_map(self) -> None:
+        """Each raw row has one map row, and its observation says what the raw row says."""
+        raw_path = self.data_dir / sources.SUPPLEMENTARY_RAW_PATH
+        if "supplementary_map" not in self.files or not raw_path.is_file():
+            return
+        raw_rows = {row.line: row for row in read_csv(raw_path)}
+        observations = {row["observation_id"]: row for row in self.files.get("observations", ())}
+        urls = {row["source_id"]: row["url"] for row in self.files.get("sources", ())}
+        shown_raw = sources.SUPPLEMENTARY_RAW_PATH
+        mapped: set[int] = set()
+        for row in self.files["supplementary_map"]:
+            if not self.ok("supplementary_map", row, "raw_line"):
+                continue
+            raw = raw_rows.get(int(row["raw_line"]))
+            if raw is None:
+                self.report("supplementary_map", row, "raw_line",
+                            f"is not the line of a row of {shown_raw}", "supplementary-row")
+                continue
+            mapped.add(raw.line)
+            if self.ok("supplementary_map", row, "source_id") \
+                    and urls.get(row["source_id"], raw["source_url"]) != raw["source_url"]:
+                self.report("supplementary_map", row, "source_id",
+                            f"is not the source of {shown_raw}:{raw.line} "
+                            f"(its url is {raw['source_url']})", "supplementary-row")
+            observation = observations.get(row["observation_id"])
+            if observation is not None and self.ok("supplementary_map", row, "observation_id"):
+                self.check_mapped_observation(row, observation, raw)
+        for line in sorted(raw_rows.keys() - mapped):
+            self.problems.append(Problem(self.shown("supplementary_map"), None, None, None,
+                                         f"has no row for {shown_raw}:{line}",
+                                         "supplementary-row"))
+
+    def check_mapped_observation(self, row: Row, observation: Row, raw: Row) -> None:
+        where = f"{sources.SUPPLEMENTARY_RAW_PATH}:{raw.line}"
+        for column in ("indicator_id", "source_id"):
+            if self.ok("supplementary_map", row, column) and row[column] != observation[column]:
+                self.report("supplementary_map", row, column,
+                            f"is not the {column} of {row['observation_id']} "
+                            f"({observation[column]})", "supplementary-observation")
+        # The raw row is immutable: when they disagree, the observation is what is wrong.
+        for column, raw_column in (("scope_id", "scope"), ("period_start", "period_start"),
+                                   ("period_end", "period_end")):
+            if self.ok("observations", observation, column) \
+                    and observation[column] != raw[raw_column]:
+                self.report("observations", observation, column,
+                            f"is not the {raw_column} of its raw row {where} "
+                            f"({raw[raw_column]})", "supplementary-observation")
+        if self.ok("observations", observation, "quote") \
+                and observation["quote"] not in raw["phrase"]:
+            self.report("observations", observation, "quote",
+                        f"is not in the phrase of its raw row {where} ({raw['phrase']!r})",
+                        "supplementary-observation")
 
     # -- shared ---------------------------------------------------------------------------------
 
