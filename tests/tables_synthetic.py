@@ -1,8 +1,9 @@
 """A small, real data directory for the table tests: a few rows quoting the real sources.
 
 The tests of validation, loading and coverage build it in ``tmp_path`` instead of using
-``data/*.csv``, so that each one can break exactly one cell and assert the exact message. The raw
-files are copies of the project's, byte for byte.
+``data/*.csv``, so that each one can break exactly one cell and assert the exact message. The
+primary source is a byte-for-byte copy of the project's; the supplementary figures are the first
+page's five rows of the project's file (header included, lines 1-6), all mapped to observations.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ TABLES: dict[str, list[dict[str, str]]] = {
         {"indicator_id": "littering_cases", "domain_id": "garbage_sorting",
          "name_zh": "乱扔垃圾类案件", "name_en": "Littering cases", "unit": "case",
          "description": "synthetic breakdown, for the tests", "parent_id": "garbage_sorting_cases"},
+        {"indicator_id": "garbage_units_inspected", "domain_id": "garbage_sorting",
+         "name_zh": "检查各类单位", "name_en": "Units inspected", "unit": "establishment",
+         "description": "", "parent_id": ""},
+        {"indicator_id": "garbage_rectification_orders", "domain_id": "garbage_sorting",
+         "name_zh": "责令整改", "name_en": "Rectification orders", "unit": "case",
+         "description": "", "parent_id": ""},
         {"indicator_id": "epidemic_disinfection_problems", "domain_id": "epidemic_duty",
          "name_zh": "消杀检查发现问题", "name_en": "Problems found", "unit": "unit",
          "description": "", "parent_id": ""},
@@ -104,8 +111,8 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "number_text": "8803 起", "quote": "依法查处乱扔垃圾类案件 8803 起",
          "section": "二（六）"},
         # The raw text breaks the page inside "问题": the quote is the normalized sentence.
-        {"observation_id": "epidemic_problems_2022", "indicator_id": "epidemic_disinfection_problems",
-         "source_id": PRIMARY, "scope_id": "city", "period_start": YEAR_2022[0],
+        {"observation_id": "epidemic_problems_2022",
+         "indicator_id": "epidemic_disinfection_problems", "source_id": PRIMARY, "scope_id": "city", "period_start": YEAR_2022[0],
          "period_end": YEAR_2022[1], "status": "actual", "value": "4382", "qualifier": "exact",
          "number_text": "4382 个", "quote": "发现并当场督促整改问题 4382 个", "section": "一（二）"},
         {"observation_id": "garbage_person_times_2019_07_01",
@@ -113,6 +120,22 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "scope_id": "city", "period_start": "2019-07-01", "period_end": "2019-07-01",
          "status": "actual", "value": "3600", "qualifier": "exact", "number_text": "3600人次",
          "quote": "共出动执法人员3600人次", "section": ""},
+        *(
+            {"observation_id": oid, "indicator_id": indicator, "source_id": "supp_2019_first_day",
+             "scope_id": "city", "period_start": "2019-07-01", "period_end": "2019-07-01",
+             "status": "actual", "value": value, "qualifier": "exact", "number_text": number,
+             "quote": quote, "section": ""}
+            for oid, indicator, value, number, quote in (
+                ("garbage_units_2019_07_01", "garbage_units_inspected", "4216", "4216家",
+                 "检查各类单位4216家"),
+                ("garbage_education_2019_07_01", "garbage_education_persuasion", "881", "881起",
+                 "共教育劝阻相对人881起"),
+                ("garbage_rectification_2019_07_01", "garbage_rectification_orders", "623",
+                 "623起", "责令当场或限期整改623起"),
+                ("garbage_sorting_cases_2019_07_01", "garbage_sorting_cases", "20", "20起",
+                 "共依法立案查处生活垃圾分类违法行为20起"),
+            )
+        ),
     ],
     "exclusions": [
         {"exclusion_id": "notice_date", "source_id": PRIMARY, "quote": "2023 年 1 月 30 日",
@@ -124,12 +147,16 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "period_start": YEAR_2022[0], "period_end": YEAR_2022[1],
          "quote": "在奉贤区召开全市城管执法系统建筑工地综合治理现场推进会", "note": ""},
     ],
-    # Only raw line 2 is one of supp_2019_first_day's observations here; the tests of the
-    # supplementary map add the other rows.
     "supplementary_map": [
-        {"raw_line": "2", "indicator_id": "garbage_enforcement_person_times",
-         "source_id": "supp_2019_first_day", "observation_id": "garbage_person_times_2019_07_01",
-         "note": ""},
+        {"raw_line": str(line), "indicator_id": indicator, "source_id": "supp_2019_first_day",
+         "observation_id": oid, "note": ""}
+        for line, indicator, oid in (
+            (2, "garbage_enforcement_person_times", "garbage_person_times_2019_07_01"),
+            (3, "garbage_units_inspected", "garbage_units_2019_07_01"),
+            (4, "garbage_education_persuasion", "garbage_education_2019_07_01"),
+            (5, "garbage_rectification_orders", "garbage_rectification_2019_07_01"),
+            (6, "garbage_sorting_cases", "garbage_sorting_cases_2019_07_01"),
+        )
     ],
 }
 
@@ -138,8 +165,9 @@ def make_data_dir(tmp_path: Path) -> Path:
     """Write the synthetic tables and copies of the raw files to ``tmp_path/data``."""
     data = tmp_path / "data"
     (data / "raw").mkdir(parents=True)
-    for raw in (PRIMARY_RAW, SUPPLEMENTARY_RAW):
-        shutil.copyfile(paths.data_dir() / raw, data / raw)
+    shutil.copyfile(paths.data_dir() / PRIMARY_RAW, data / PRIMARY_RAW)
+    with open(paths.data_dir() / SUPPLEMENTARY_RAW, "rb") as whole:
+        (data / SUPPLEMENTARY_RAW).write_bytes(b"".join(whole.readlines()[:6]))
     tables = {name: [dict(row) for row in rows] for name, rows in TABLES.items()}
     tables["sources"][1]["sha256"] = hashlib.sha256(
         (data / SUPPLEMENTARY_RAW).read_bytes()).hexdigest()

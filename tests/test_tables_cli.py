@@ -16,10 +16,10 @@ def test_summary_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     data = make_data_dir(tmp_path)
     assert main(["--data-dir", str(data), "summary"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "indicators: 7 in 3 domains",
-        "observations: 8",
+        "indicators: 9 in 3 domains",
+        "observations: 12",
         "  cgzf_2022_summary: 7 actual, 0 target",
-        "  supp_2019_first_day: 1 actual, 0 target",
+        "  supp_2019_first_day: 5 actual, 0 target",
         "exclusions: 1",
         "  date: 1",
         "recognitions: 1",

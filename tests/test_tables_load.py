@@ -39,7 +39,7 @@ def ids(frame: pd.DataFrame) -> list[str]:
 def test_columns_and_types(data: Path) -> None:
     frame = load_observations(data_dir=data)
     assert tuple(frame.columns) == OBSERVATION_COLUMNS
-    assert len(frame) == 8
+    assert len(frame) == 12
     assert frame.value.dtype == "float64"
     assert frame.days.dtype == "int64"
     assert pd.api.types.is_datetime64_any_dtype(frame.period_start)
@@ -73,22 +73,22 @@ def test_filters_take_one_id_or_a_list(data: Path) -> None:
         "littering_cases_2022"]
     assert len(load_observations(domain=["ecological_environment", "epidemic_duty"],
                                  data_dir=data)) == 3
-    assert ids(load_observations(source="supp_2019_first_day", data_dir=data)) == [
-        "garbage_person_times_2019_07_01"]
-    assert len(load_observations(scope="city", status="actual", data_dir=data)) == 8
+    assert ids(load_observations(source="supp_2019_first_day",
+                                 indicator=["garbage_sorting_cases", "littering_cases"],
+                                 data_dir=data)) == ["garbage_sorting_cases_2019_07_01"]
+    assert len(load_observations(scope="city", status="actual", data_dir=data)) == 12
     assert load_observations(status="target", data_dir=data).empty
 
 
 def test_a_year_selects_the_periods_that_overlap_it(data: Path) -> None:
-    assert ids(load_observations(period=2019, data_dir=data)) == [
-        "garbage_person_times_2019_07_01"]
+    assert set(load_observations(period=2019, data_dir=data).source_id) == {
+        "supp_2019_first_day"}
     assert len(load_observations(period=2022, data_dir=data)) == 7
     assert load_observations(period=2021, data_dir=data).empty
 
 
 def test_a_pair_of_dates_selects_the_periods_that_overlap_it(data: Path) -> None:
-    assert ids(load_observations(period=("2019-06-01", date(2019, 7, 1)), data_dir=data)) == [
-        "garbage_person_times_2019_07_01"]
+    assert len(load_observations(period=("2019-06-01", date(2019, 7, 1)), data_dir=data)) == 5
     assert load_observations(period=("2019-07-02", "2021-12-31"), data_dir=data).empty
     assert len(load_observations(period=("2022-12-31", "2023-06-30"), data_dir=data)) == 7
 

@@ -12,7 +12,9 @@ from chengguan.tables import schema
 def test_every_table_has_its_primary_key_as_a_required_unique_id() -> None:
     for table in schema.TABLES:
         key = table.field(table.primary_key)
-        assert (key.required, key.unique, key.type) == (True, True, "string"), table.name
+        assert (key.required, key.unique) == (True, True), table.name
+        # supplementary_map is keyed by the line of its raw row, every other table by an id
+        assert key.type == ("integer" if table is schema.SUPPLEMENTARY_MAP else "string")
 
 
 def test_column_names_are_unique_within_a_table() -> None:
@@ -34,7 +36,7 @@ def test_foreign_keys_point_to_declared_primary_keys_of_earlier_tables() -> None
 def test_the_columns_of_the_architecture_contract() -> None:
     assert schema.OBSERVATIONS.columns == (
         "observation_id", "indicator_id", "source_id", "scope_id", "period_start", "period_end",
-        "status", "value", "qualifier", "number_text", "quote", "section")
+        "status", "value", "qualifier", "number_text", "quote", "section", "note")
     assert schema.INDICATORS.columns == (
         "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id")
     assert schema.SOURCES.columns == (

@@ -26,7 +26,8 @@ def test_the_synthetic_data_is_valid(data: Path) -> None:
 
 
 # observations.csv: the header is line 1, illegal_building_cases_2022 line 2,
-# illegal_building_area_2022 line 3, ... garbage_person_times_2019_07_01 line 9.
+# illegal_building_area_2022 line 3, ... garbage_person_times_2019_07_01 line 9, ...
+# garbage_sorting_cases_2019_07_01 line 13.
 
 
 def test_a_value_the_quote_does_not_say(data: Path) -> None:
@@ -103,11 +104,22 @@ def test_a_quote_of_a_supplementary_source_is_one_of_its_phrases(data: Path) -> 
     ]
 
 
+def test_a_quote_that_occurs_in_several_places(data: Path) -> None:
+    # The source counts "461 起" twice: suspended phone numbers, and real-estate agency cases.
+    set_cell(data, "observations", "littering_cases_2022", "quote", "461 起")
+    set_cell(data, "observations", "littering_cases_2022", "number_text", "461 起")
+    set_cell(data, "observations", "littering_cases_2022", "value", "461")
+    assert messages(data) == [
+        "data/observations.csv:7: column quote: '461 起' occurs 2 times in the normalized text "
+        "of cgzf_2022_summary; quote enough to name one place [quote-once]"
+    ]
+
+
 def test_a_duplicate_observation_id(data: Path) -> None:
     rows = read_table(data, "observations")
     add_row(data, "observations", {**rows[0], "section": "repeated"})
     assert messages(data) == [
-        "data/observations.csv:10: column observation_id: 'illegal_building_cases_2022' "
+        "data/observations.csv:14: column observation_id: 'illegal_building_cases_2022' "
         "is a duplicate of line 2 [unique]"
     ]
 
@@ -138,12 +150,15 @@ def test_a_period_that_ends_before_it_starts(data: Path) -> None:
 
 
 def test_a_breakdown_larger_than_its_parent(data: Path) -> None:
-    # Make education-and-persuasion (54339) a part of the garbage sorting cases (17747).
+    # Make education-and-persuasion a part of the garbage sorting cases: 54339 > 17747 in
+    # 2022, and 881 > 20 on 2019-07-01.
     set_cell(data, "indicators", "garbage_education_persuasion", "parent_id",
              "garbage_sorting_cases")
     assert messages(data) == [
         "data/observations.csv:5: column value: '54339' is larger than its parent "
-        "garbage_sorting_cases (17747, line 6) [breakdown-not-larger]"
+        "garbage_sorting_cases (17747, line 6) [breakdown-not-larger]",
+        "data/observations.csv:11: column value: '881' is larger than its parent "
+        "garbage_sorting_cases (20, line 13) [breakdown-not-larger]",
     ]
 
 
@@ -151,7 +166,7 @@ def test_a_breakdown_is_compared_with_the_parent_of_its_own_scope_only(data: Pat
     set_cell(data, "indicators", "garbage_education_persuasion", "parent_id",
              "garbage_sorting_cases")
     set_cell(data, "observations", "garbage_sorting_cases_2022", "scope_id", "fengxian")
-    assert validate(data) == []
+    assert [(p.line, p.rule) for p in validate(data)] == [(11, "breakdown-not-larger")]
 
 
 def test_a_parent_with_another_unit(data: Path) -> None:
@@ -225,14 +240,68 @@ def test_a_wrong_checksum(data: Path) -> None:
 
 def test_a_supplementary_url_that_the_raw_file_does_not_have(data: Path) -> None:
     set_cell(data, "sources", "supp_2019_first_day", "url", "https://example.org/")
-    problems = messages(data)
-    assert problems[0] == (
+    problems = validate(data)
+    assert str(problems[0]) == (
         "data/sources.csv:3: column url: 'https://example.org/' is not a source_url of "
         "raw/supplementary_figures.csv [supplementary-url]")
-    # with no phrases, the source's quote is no longer found either
-    assert problems[1:] == [
+    # With no phrases, none of its five quotes is found, and no raw row is of this source.
+    assert str(problems[1]) == (
         "data/observations.csv:9: column quote: '共出动执法人员3600人次' does not occur in the "
-        "normalized text of supp_2019_first_day [quote-in-source]"
+        "normalized text of supp_2019_first_day [quote-in-source]")
+    assert str(problems[-1]) == (
+        "data/supplementary_map.csv:6: column source_id: 'supp_2019_first_day' is not the "
+        "source of raw/supplementary_figures.csv:6 "
+        "(its url is https://3g.d1xz.net/wenhua/chengshi/art311394.aspx) [supplementary-row]")
+    assert [p.rule for p in problems] == (
+        ["supplementary-url"] + ["quote-in-source"] * 5 + ["supplementary-row"] * 5)
+
+
+def test_a_raw_row_without_a_map_row(data: Path) -> None:
+    rows = read_table(data, "supplementary_map")
+    write_table(data, "supplementary_map", rows[:2] + rows[3:])
+    assert messages(data) == [
+        "data/supplementary_map.csv: has no row for raw/supplementary_figures.csv:4 "
+        "[supplementary-row]"
+    ]
+
+
+def test_a_map_row_of_no_raw_row(data: Path) -> None:
+    set_cell(data, "supplementary_map", "6", "raw_line", "7")
+    assert messages(data) == [  # a problem of the whole file comes before those of its lines
+        "data/supplementary_map.csv: has no row for raw/supplementary_figures.csv:6 "
+        "[supplementary-row]",
+        "data/supplementary_map.csv:6: column raw_line: '7' is not the line of a row of "
+        "raw/supplementary_figures.csv [supplementary-row]",
+    ]
+
+
+def test_a_map_row_that_disagrees_with_its_observation(data: Path) -> None:
+    set_cell(data, "supplementary_map", "4", "indicator_id", "garbage_sorting_cases")
+    assert messages(data) == [
+        "data/supplementary_map.csv:4: column indicator_id: 'garbage_sorting_cases' is not the "
+        "indicator_id of garbage_education_2019_07_01 (garbage_education_persuasion) "
+        "[supplementary-observation]"
+    ]
+
+
+def test_an_observation_that_disagrees_with_its_raw_row(data: Path) -> None:
+    set_cell(data, "observations", "garbage_units_2019_07_01", "period_end", "2019-07-06")
+    assert messages(data) == [
+        "data/observations.csv:10: column period_end: '2019-07-06' is not the period_end of "
+        "its raw row raw/supplementary_figures.csv:3 (2019-07-01) [supplementary-observation]"
+    ]
+
+
+def test_an_observation_quoting_another_raw_row(data: Path) -> None:
+    # Both are phrases of the source, but the map says line 3 is this observation's row.
+    set_cell(data, "observations", "garbage_units_2019_07_01", "quote", "共出动执法人员3600人次")
+    set_cell(data, "observations", "garbage_units_2019_07_01", "number_text", "3600人次")
+    set_cell(data, "observations", "garbage_units_2019_07_01", "value", "3600")
+    set_cell(data, "indicators", "garbage_units_inspected", "unit", "person_time")
+    assert messages(data) == [
+        "data/observations.csv:10: column quote: '共出动执法人员3600人次' is not in the phrase of "
+        "its raw row raw/supplementary_figures.csv:3 ('检查各类单位4216家') "
+        "[supplementary-observation]"
     ]
 
 
@@ -288,8 +357,8 @@ def test_the_command_prints_every_problem_and_exits_1(
 def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(data), "validate"]) == 0
     assert capsys.readouterr().out == (
-        "data/ is valid: 2 scopes, 2 sources, 3 domains, 7 indicators, 8 observations, "
-        "1 exclusions, 1 recognitions\n")
+        "data/ is valid: 2 scopes, 2 sources, 3 domains, 9 indicators, 12 observations, "
+        "1 exclusions, 1 recognitions, 5 supplementary_map\n")
 
 
 def test_the_project_data_is_valid() -> None:

@@ -66,7 +66,7 @@ class NormalizedText:
     source_id: str
     raw: str
     text: str
-    _offsets: array  # raw offset of each character of ``text``
+    offsets: array  # raw offset of each character of ``text``
     raw_lines: tuple[int, ...]
 
     def to_raw(self, i: int) -> int:
@@ -75,7 +75,7 @@ class NormalizedText:
             return len(self.raw)
         if not 0 <= i < len(self.text):
             raise IndexError(f"offset {i} outside the normalized text (length {len(self.text)})")
-        return self._offsets[i]
+        return self.offsets[i]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw span ``[start', end')`` running from text[start] to text[end - 1] inclusive.
@@ -194,7 +194,8 @@ def normalized_text(source_id: str, data_dir: Path | str | None = None) -> Norma
 def _normalized_text(
     source_id: str, record: Source, path: Path, stamp: tuple[int, int]
 ) -> NormalizedText:
-    # ``record`` carries the url and ``stamp`` the raw file's state: a change to either is a new key.
+    # ``record`` carries the url and ``stamp`` the raw file's state: a change to either is a
+    # new cache key.
     del stamp
     if record.is_supplementary:
         return _supplementary_text(source_id, record.url, path)
@@ -222,7 +223,7 @@ def _supplementary_text(source_id: str, url: str, path: Path) -> NormalizedText:
         texts.append(text)
         offsets.extend(at + o for o in phrase_offsets)
         at += len(row["phrase"]) + 1
-    # A phrase with a newline of its own (none so far) would take the line of its row.
+    # A phrase spanning lines (none so far) goes on over the following lines of the file.
     lines = tuple(row.line + k for row in rows for k in range(row["phrase"].count("\n") + 1))
     lines = lines or (1,)
     return NormalizedText(source_id, raw, "\n".join(texts), offsets, lines)

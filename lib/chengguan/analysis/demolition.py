@@ -56,9 +56,11 @@ PROGRAMMES: tuple[Programme, ...] = (
     Programme("self_built_extensions", "自建房：存量改扩建责令整改",
               "Self-built housing: extensions ordered to rectify",
               "self_built_extensions_rectify_area", "rectify_ordered",
-              "self_built_extensions_rectify_sites",
-              ("self_built_main_structures", "self_built_housing_checked",
-               "self_built_housing_cases", "self_built_housing_annotations")),
+              "self_built_extensions_rectify_sites"),
+    Programme("self_built_campaign", "自建房百日攻坚：检查与查处",
+              "Self-built housing campaign: checks and cases", None, "demolished", None,
+              ("self_built_housing_checked", "self_built_housing_cases",
+               "self_built_housing_annotations", "self_built_main_structures")),
     Programme("street", "街面户外广告与店招", "Street: outdoor advertising and shop signs",
               None, "demolished", None,
               ("outdoor_ad_facility_cases", "outdoor_ad_facilities_removed", "signboards_removed")),
@@ -155,45 +157,51 @@ def areas_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def plot_programmes(area_table: pd.DataFrame, measure_table: pd.DataFrame, lang: str,
                     log_scale: bool = True) -> Figure:
-    """Left: floor area per programme with its share of the city-wide total. Right: counts of
+    """Top: floor area per programme with its share of the city-wide total. Bottom: counts of
     every removal measure, coloured by unit. A log axis keeps the small programmes visible."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5.5), gridspec_kw={"width_ratios": [1, 1.2]})
+    counts = measure_table[measure_table["unit"] != "m2"].iloc[::-1]
+    fig, (ax1, ax2) = plt.subplots(
+        2, 1, figsize=(10, 3.2 + 0.3 * (len(area_table) + len(counts))),
+        gridspec_kw={"height_ratios": [len(area_table) + 1.5, len(counts) + 1.5]},
+    )
     kinds = {"demolished": "#b5472b", "restored": "#e39b5b", "rectify_ordered": "#9aa7b1"}
     a = area_table.iloc[::-1]
     ax1.barh(a["programme_label"], a["area_m2"], color=[kinds[k] for k in a["area_kind"]])
     for y, (_, r) in enumerate(a.iterrows()):
-        ax1.text(r["area_m2"] * (1.1 if log_scale else 1.0) + (0 if log_scale else
-                 a["area_m2"].max() * 0.01), y, f"{r['area_m2']:,.0f}  ({r['share_of_citywide']:.2%})",
-                 va="center", fontsize=8)
-    ax1.set_xlabel(pick(lang, "面积（平方米）；括号内为占全市拆违面积之比",
-                        "area (m²); in brackets: share of the city-wide demolished area"))
+        x = r["area_m2"] * 1.12 if log_scale else r["area_m2"] + a["area_m2"].max() * 0.01
+        ax1.text(x, y, f"{r['area_m2']:,.0f}  ({r['share_of_citywide']:.2%})", va="center",
+                 fontsize=8)
+    ax1.set_xlabel(pick(lang, "面积（平方米）；括号内为占全市拆违面积之比（子项目可能包含在全市总数内）",
+                        "area (m²); in brackets: share of the city-wide demolished area "
+                        "(sub-programmes may be part of it)"), fontsize=9)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in kinds.values()]
     ax1.legend(handles, list(AREA_KIND_WORDS["zh" if lang == "zh" else "en"].values()),
-               fontsize=7.5, loc="lower right")
-    counts = measure_table[measure_table["unit"] != "m2"].iloc[::-1]
+               fontsize=8, loc="lower right")
     units = list(dict.fromkeys(counts["unit"]))
     palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     colour = {u: palette[i % len(palette)] for i, u in enumerate(units)}
-    labels = [f"{lab}  [{prog}]" for lab, prog in zip(counts["label"], counts["programme_label"])]
     ax2.barh(range(len(counts)), counts["value"], color=[colour[u] for u in counts["unit"]])
-    ax2.set_yticks(range(len(counts)), labels, fontsize=7.5)
+    ax2.set_yticks(range(len(counts)), list(counts["label"]), fontsize=8.5)
     for y, (_, r) in enumerate(counts.iterrows()):
-        ax2.text(r["value"] * (1.1 if log_scale else 1.0), y,
-                 format_value(r["value"], r["qualifier"], r["unit"], lang), va="center", fontsize=7.5)
+        x = r["value"] * 1.12 if log_scale else r["value"] + counts["value"].max() * 0.01
+        ax2.text(x, y, format_value(r["value"], r["qualifier"], r["unit"], lang), va="center",
+                 fontsize=8)
     ax2.legend([plt.Rectangle((0, 0), 1, 1, color=colour[u]) for u in units],
-               [unit_label(u, "zh" if lang == "zh" else "en") for u in units], fontsize=7.5,
+               [unit_label(u, "zh" if lang == "zh" else "en") for u in units], fontsize=8,
                loc="lower right", title=pick(lang, "单位", "unit"), title_fontsize=8)
-    ax2.set_xlabel(pick(lang, "数量（单位各异，见图例）", "count (units differ, see legend)"))
+    ax2.set_xlabel(pick(lang, "数量（单位各异，见图例；不可相加）",
+                        "count (units differ, see legend; not to be added)"), fontsize=9)
     for ax, top in ((ax1, area_table["area_m2"].max()), (ax2, counts["value"].max())):
         if log_scale:
             ax.set_xscale("log")
-            ax.set_xlim(right=top * 30)
+            ax.set_xlim(right=top * 60)
         else:
-            ax.set_xlim(right=top * 1.45)
+            ax.set_xlim(right=top * 1.35)
     scale = pick(lang, "对数坐标", "log scale") if log_scale else pick(lang, "线性坐标", "linear scale")
-    ax1.set_title(pick(lang, f"各项目面积（{scale}）", f"Floor area by programme ({scale})"), fontsize=10)
-    ax2.set_title(pick(lang, f"拆除、整治与查处数量（{scale}）",
-                       f"Removals, rectifications and cases ({scale})"), fontsize=10)
+    ax1.set_title(pick(lang, f"各项目面积（{scale}）", f"Floor area by programme ({scale})"),
+                  fontsize=10)
+    ax2.set_title(pick(lang, f"拆除、整治、检查与查处数量（{scale}）",
+                       f"Removals, rectifications, checks and cases ({scale})"), fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -108,11 +108,14 @@ def plot_funnel(table: pd.DataFrame, lang: str) -> Figure:
     for yi, (_, row) in zip(y, table.iterrows()):
         text = format_value(row["value"], row["qualifier"], row["unit"], lang)
         if row["ratio"] is not None and pd.notna(row["ratio"]):
-            text += pick(lang, f"  （÷上一步 = {row['ratio']:.3g}）",
-                         f"  (÷ reference step = {row['ratio']:.3g})")
+            text += f"   ×{row['ratio']:.3g}"
         ax.text(row["value"] * 1.08, yi, text, va="center", fontsize=8.5)
-    ax.set_xlim(right=table["value"].max() * 40)
-    ax.set_xlabel(pick(lang, "数量（对数坐标；单位见各行）", "count (log scale; units per row)"))
+    ax.set_xlim(right=table["value"].max() * 100)
+    ax.set_xlabel(pick(lang, "数量（对数坐标；单位见各行）。×：与参照步骤之比（主链条：上一步；分环节：执法检查；"
+                            "乱扔垃圾：分类案件）",
+                       "count (log scale; units per row). ×: ratio to the reference step (main "
+                       "chain: the step before; stages: inspections; littering: sorting cases)"),
+                  fontsize=8.5)
     ax.set_title(pick(lang, "2022 年生活垃圾分类执法链条", "Household-garbage enforcement chain, 2022"))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
     ax.legend(handles, [pick(lang, "主链条", "main chain"), pick(lang, "分环节检查", "units by stage"),
@@ -256,7 +259,8 @@ def plot_period_comparison(table: pd.DataFrame, lang: str, confidence: float) ->
     the one-day and six-day periods are visible. Hollow markers: substitute numerators; triangles:
     bounds (▲ lower, ▼ upper).
     """
-    measures = list(dict.fromkeys(table["measure"]))
+    present = set(table["measure"])
+    measures = [m.key for m in PERIOD_MEASURES if m.key in present]
     fig, axes = plt.subplots(len(measures), 2, figsize=(10, 2.1 * len(measures) + 0.6),
                              gridspec_kw={"width_ratios": [3, 1.2]}, squeeze=False)
     first = table["period_start"].min()
@@ -297,11 +301,49 @@ def plot_period_comparison(table: pd.DataFrame, lang: str, confidence: float) ->
     handles.append(plt.Line2D([], [], marker="o", mfc="white", color="black", lw=0,
                               label=pick(lang, "空心：以罚单数代替案件数", "hollow: penalty tickets "
                                          "instead of cases")))
-    handles.append(plt.Line2D([], [], marker="^", color="black", lw=0,
-                              label=pick(lang, "三角：界值（“余”）", "triangle: bound (\"more than\")")))
+    if (table["bound"].isin(["lower", "upper"])).any():
+        handles.append(plt.Line2D([], [], marker="^", color="black", lw=0,
+                                  label=pick(lang, "三角：界值（“余”）", "triangle: bound (\"more than\")")))
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
+
+
+def observations_used(obs: pd.DataFrame) -> pd.DataFrame:
+    """Every observation of the domain (all periods, scopes and statuses)."""
+    return obs[obs["domain_id"] == DOMAIN].reset_index(drop=True)
+
+
+def targets(obs: pd.DataFrame, domain_id: str = DOMAIN) -> pd.DataFrame:
+    """The plan's numeric targets in ``domain_id`` (observations with status "target")."""
+    return obs[(obs["domain_id"] == domain_id) & (obs["status"] == "target")].reset_index(drop=True)
+
+
+def findings(funnel_table: pd.DataFrame, comparison: pd.DataFrame, lang: str) -> str:
+    """Markdown bullets with the headline numbers, in ``lang``: the 2022 chain, then every
+    compared rate period by period (``*`` marks a substitute numerator)."""
+    by = funnel_table.set_index("indicator_id")
+    edu = by.loc["garbage_education_persuasion", "ratio"]
+    orders = by.loc["garbage_rectification_orders", "ratio"]
+    cases = by.loc["garbage_sorting_cases", "ratio"]
+    lines = [pick(
+        lang,
+        f"- 2022 年：每次执法检查对应 {edu:.2f} 起教育劝阻；每起教育劝阻对应 {orders:.2f} 起责令整改；"
+        f"每起责令整改对应 {cases:.2f} 起立案查处。",
+        f"- 2022: {edu:.2f} education/persuasion acts per inspection, {orders:.2f} rectification "
+        f"orders per education act, {cases:.2f} cases per order.",
+    )]
+    for measure in PERIOD_MEASURES:
+        part = comparison[comparison["measure"] == measure.key]
+        if part.empty:
+            continue
+        values = [f"{r['period']} **{r['value']:.3g}**{'*' if r['substitute'] else ''}"
+                  for _, r in part.iterrows()]
+        lines.append(f"- {pick(lang, measure.name_zh, measure.name_en)}: " + "; ".join(values))
+    if comparison["substitute"].any():
+        lines.append(pick(lang, "\n\\* 以罚单数（张）代替案件数（起）：口径不同。",
+                          "\n\\* penalty tickets (张) instead of cases (起): a different definition."))
+    return "\n".join(lines)
 
 
 def observations_used(obs: pd.DataFrame) -> pd.DataFrame:

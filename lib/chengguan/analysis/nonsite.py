@@ -152,7 +152,7 @@ def workloads(grades: pd.DataFrame, low_per_year: float, other_per_year: float,
 def plot_workloads(table: pd.DataFrame, lang: str, low_per_year: float, other_per_year: float,
                    uniform_per_year: float) -> Figure:
     """Grouped bars: inspections a year, risk-graded vs uniform, with rounding ranges."""
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(8, 4.0))
     y = np.arange(len(table))
     h = 0.38
     graded_err = [table["graded"] - table["graded_min"], table["graded_max"] - table["graded"]]
@@ -165,15 +165,15 @@ def plot_workloads(table: pd.DataFrame, lang: str, low_per_year: float, other_pe
                        f"uniform: every unit {uniform_per_year:g}/yr"))
     for yi, (_, r) in zip(y, table.iterrows()):
         if pd.notna(r["saving"]):
-            ax.text(max(r["graded"], r["uniform"]) * 1.03, yi,
-                    pick(lang, f"少 {r['saving']:.0%}", f"{r['saving']:.0%} fewer"),
+            ax.text(max(r["graded_max"], r["uniform_max"]) * 1.15, yi,
+                    pick(lang, f"分级比统一少 {r['saving']:.0%}", f"graded: {r['saving']:.0%} fewer"),
                     va="center", fontsize=9)
     ax.set_yticks(y, table["label"])
     ax.set_xscale("log")
     ax.set_xlim(right=max(table["uniform_max"].max(), table["graded_max"].max()) * 4)
     ax.set_xlabel(pick(lang, "每年检查次数（对数坐标；假设的频次）",
                        "inspections a year (log scale; assumed frequencies)"))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     ax.set_title(pick(lang, "分级分类监管的检查工作量", "Inspection workload under risk grading"),
                  fontsize=10)
     fig.tight_layout()
@@ -309,8 +309,8 @@ def plot_yields(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
                 bar.set_edgecolor("white")
         ax.set_yticks(y, [f"{lab}{marks[b]}" for lab, b in zip(part["label"], part["bound"])],
                       fontsize=8.5)
-        for yi, v in zip(y, part["per_1000"]):
-            ax.text(v * 1.15, yi, f"{v:.3g}", va="center", fontsize=8)
+        for yi, v, hi in zip(y, part["per_1000"], part["high"]):
+            ax.text(hi * 1.12, yi, f"{v:.3g}", va="center", fontsize=8)
         ax.set_xscale("log")
         ax.set_xlim(right=part["high"].max() * 6)
         ax.set_title(title, fontsize=10)
@@ -356,7 +356,7 @@ def record_accuracy(obs: pd.DataFrame, confidence: float = 0.95, year: int = 202
     return pd.DataFrame(
         [
             {"records_checked": n, "accuracy_printed": float(accuracy["value"]) / 100.0,
-             "accurate_min": k_min, "accurate_max": k_max,
+             "accurate_min": int(k_min), "accurate_max": int(k_max),
              "wilson_at_min_low": at_min.low, "wilson_at_min_high": at_min.high,
              "wilson_at_max_low": at_max.low, "wilson_at_max_high": at_max.high,
              "low": at_min.low, "high": at_max.high}
@@ -447,9 +447,9 @@ def findings(share: pd.DataFrame, load: pd.DataFrame, yield_table: pd.DataFrame,
     a = accuracy.iloc[0]
     lines.append("- " + pick(
         lang,
-        f"执法对象数据核查：准确记录约 {a['accurate_min']:,}–{a['accurate_max']:,} 条，"
+        f"执法对象数据核查：准确记录约 {int(a['accurate_min']):,}–{int(a['accurate_max']):,} 条，"
         f"Wilson 区间合并为 {a['low']:.1%}–{a['high']:.1%}。",
-        f"Record check: {a['accurate_min']:,}–{a['accurate_max']:,} accurate records; combined "
+        f"Record check: {int(a['accurate_min']):,}–{int(a['accurate_max']):,} accurate records; combined "
         f"Wilson interval {a['low']:.1%}–{a['high']:.1%}.",
     ))
     return "\n".join(lines)

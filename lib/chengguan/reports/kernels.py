@@ -18,12 +18,14 @@ import asyncio
 import logging
 import os
 import signal
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbformat import v4
@@ -50,14 +52,22 @@ class Kernel:
     pid: int | None
 
     async def shutdown(self) -> None:
-        """Stop the kernel now; a report never needs a graceful kernel exit."""
+        """Kill the kernel: a report kernel has nothing to save, and a polite shutdown first
+        interrupts a busy kernel (noise on stderr) and may wait a second."""
         try:
             self.kc.stop_channels()
-            if await self.km.is_alive():
-                await self.km.shutdown_kernel(now=True)
         finally:
+            await _kill(self.km)
             _live_pids.discard(self.pid)
-            await self.km.cleanup_resources()
+
+
+async def _kill(km: AsyncKernelManager) -> None:
+    try:
+        if km.has_kernel:
+            await km.provisioner.kill()
+            await km.provisioner.wait()
+    finally:
+        await km.cleanup_resources()
 
 
 def preload_code(modules: Sequence[str]) -> str:
@@ -75,7 +85,12 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
     # Reuse nbclient's own start-up (kernel arguments such as the in-memory history file), so a
     # warm kernel is launched exactly like the one `papermill` would launch.
     starter = NotebookClient(v4.new_notebook(), kernel_name=name, startup_timeout=int(startup_timeout))
-    starter.km = starter.create_kernel_manager()
+    # IPC sockets: local only, and no "running over TCP without encryption" warning per kernel.
+    # The socket path must be absolute: the kernel runs in another working directory.
+    runtime = jupyter_runtime_dir()
+    os.makedirs(runtime, mode=0o700, exist_ok=True)
+    socket = os.path.join(runtime, f"chengguan-{uuid.uuid4().hex[:12]}-ipc")
+    starter.km = AsyncKernelManager(kernel_name=name, transport="ipc", ip=socket)
     await starter.async_start_new_kernel(cwd=str(cwd))
     pid = getattr(starter.km.provisioner, "pid", None)
     if pid is not None:
@@ -86,8 +101,10 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
         if preload:
             await _preload(kernel, preload, startup_timeout)
     except BaseException:
+        if starter.kc is not None:
+            starter.kc.stop_channels()
+        await _kill(starter.km)
         _live_pids.discard(pid)
-        await starter._async_cleanup_kernel()
         raise
     return kernel
 

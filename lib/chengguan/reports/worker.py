@@ -83,8 +83,11 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
                 else:
                     result = _rerender(task)
             except Exception as err:  # an engine bug must not take the other runs down
-                failure = Failure(notebook=task.notebook_path, kind="engine",
-                                  message="".join(traceback.format_exception_only(err)).strip())
+                # Name where in the engine it broke: the last frame and the exception.
+                frame = traceback.extract_tb(err.__traceback__)[-1]
+                message = "".join(traceback.format_exception_only(err)).strip()
+                failure = Failure(notebook=_relative(task.notebook_path, config.root), kind="engine",
+                                  message=f"{message} (at {Path(frame.filename).name}:{frame.lineno})")
                 result = Result(task.run, "failed", 0.0, failure)
             events.put(Result(result.run, result.status, time.perf_counter() - started, result.failure,
                               result.warnings))

@@ -9,7 +9,7 @@ is the place where rows are checked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -74,19 +74,30 @@ class Observation:
 
 # -- reading and caching ---------------------------------------------------------------------
 
-_cache: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, pd.DataFrame]]] = {}
+
+@dataclass
+class _Snapshot:
+    """The tables of one data directory as they were when its files had ``stamp``."""
+
+    stamp: tuple[tuple[int, int], ...]
+    text: dict[str, pd.DataFrame]  # every cell as read, "" for empty
+    typed: dict[str, pd.DataFrame] = field(default_factory=dict)
+    joined: pd.DataFrame | None = None
 
 
-def _tables(data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Every table as text (``value`` too, for exact decimals), cached by the files' states."""
+_snapshots: dict[Path, _Snapshot] = {}
+
+
+def _snapshot(data_dir: Path | str | None) -> _Snapshot:
+    """The cached tables of ``data_dir``, read again when any file's mtime or size changed."""
     base = (Path(data_dir) if data_dir is not None else paths.data_dir()).resolve()
     files = [base / t.filename for t in schema.TABLES]
     stamp = tuple((s.st_mtime_ns, s.st_size) for s in (f.stat() for f in files))
-    cached = _cache.get(base)
-    if cached is None or cached[0] != stamp:
-        frames = {t.name: _read(t, f) for t, f in zip(schema.TABLES, files)}
-        _cache[base] = stamp, frames
-    return _cache[base][1]
+    snapshot = _snapshots.get(base)
+    if snapshot is None or snapshot.stamp != stamp:
+        snapshot = _Snapshot(stamp, {t.name: _read(t, f) for t, f in zip(schema.TABLES, files)})
+        _snapshots[base] = snapshot
+    return snapshot
 
 
 def _read(table: TableSchema, path: Path) -> pd.DataFrame:
@@ -99,28 +110,33 @@ def _read(table: TableSchema, path: Path) -> pd.DataFrame:
 def _typed(table: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """Apply the declared types; optional empty text becomes missing (NA)."""
     out = frame.copy()
-    for field in table.fields:
-        column = out[field.name]
+    for declared in table.fields:
+        column = out[declared.name]
         try:
-            if field.type == "date":
-                out[field.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
-            elif field.type == "number":
-                out[field.name] = pd.to_numeric(column.replace("", None)).astype("float64")
-            elif field.type == "integer":
-                out[field.name] = pd.to_numeric(column.replace("", None)).astype("Int64")
-            elif field.type == "boolean":
-                out[field.name] = column.isin(schema.TRUE_VALUES)
-            elif not field.required:
-                out[field.name] = column.replace("", None)
+            if declared.type == "date":
+                out[declared.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
+            elif declared.type == "number":
+                out[declared.name] = pd.to_numeric(column.replace("", None)).astype("float64")
+            elif declared.type == "integer":
+                out[declared.name] = pd.to_numeric(column.replace("", None)).astype("Int64")
+            elif declared.type == "boolean":
+                out[declared.name] = column.isin(schema.TRUE_VALUES)
+            elif not declared.required:
+                out[declared.name] = column.replace("", None)
         except (ValueError, TypeError) as error:
             reason = str(error).splitlines()[0]  # pandas appends paragraphs of advice
-            raise ValueError(f"{table.filename}: column {field.name} is not of type {field.type} "
-                             f"({reason}); run `chengguan-data validate`") from error
+            raise ValueError(
+                f"{table.filename}: column {declared.name} is not of type {declared.type} "
+                f"({reason}); run `chengguan-data validate`") from error
     return out
 
 
 def _load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
-    return _typed(schema.table(name), _tables(data_dir)[name])
+    """A typed copy of table ``name``: callers may change it without touching the cache."""
+    snapshot = _snapshot(data_dir)
+    if name not in snapshot.typed:
+        snapshot.typed[name] = _typed(schema.table(name), snapshot.text[name])
+    return snapshot.typed[name].copy()
 
 
 def load_indicators(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -166,14 +182,17 @@ def load_recognitions(*, lang: str = "zh", data_dir: Path | str | None = None) -
 def _joined(data_dir: Path | str | None) -> pd.DataFrame:
     """Observations joined with the catalog, scopes, domains and sources, labels in both languages.
 
-    Cached next to the tables it is built from; ``value_text`` keeps the exact decimal.
+    Cached with the tables it is built from; ``value_text`` keeps the exact decimal.
     """
-    tables = _tables(data_dir)
-    cached = tables.get("_joined")
-    if cached is not None:
-        return cached
+    snapshot = _snapshot(data_dir)
+    if snapshot.joined is None:
+        snapshot.joined = _join(data_dir)
+    return snapshot.joined
+
+
+def _join(data_dir: Path | str | None) -> pd.DataFrame:
     obs = _load("observations", data_dir)
-    obs["value_text"] = tables["observations"]["value"]
+    obs["value_text"] = _snapshot(data_dir).text["observations"]["value"]
     indicators = _load("indicators", data_dir).rename(
         columns={"name_zh": "indicator_zh", "name_en": "indicator_en"})
     domains = _load("domains", data_dir).rename(
@@ -192,7 +211,6 @@ def _joined(data_dir: Path | str | None) -> pd.DataFrame:
                on="source_id", how="left")
     )
     joined["days"] = ((joined.period_end - joined.period_start).dt.days + 1).astype("int64")
-    tables["_joined"] = joined  # dropped with the tables when a file changes
     return joined
 
 
@@ -226,7 +244,7 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _filtered(frame: pd.DataFrame, data_dir: Path | str | None, **filters: Any) -> pd.DataFrame:
-    tables = _tables(data_dir)
+    tables = _snapshot(data_dir).text
     allowed = {
         "domain": ("domain_id", tables["domains"].domain_id),
         "indicator": ("indicator_id", tables["indicators"].indicator_id),

@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chengguan import paths, sources
 from chengguan.tables import schema
 from chengguan.tables.io import CsvFile, Row, read_csv
 from chengguan.tables.schema import Field, TableSchema
+
+if TYPE_CHECKING:  # the parser itself is imported when a validation runs, not with this module
+    from chengguan.quantities import Quantity
 
 _NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -46,7 +50,8 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.column is None:
             return f"{where}: {self.message} [{self.rule}]"
-        return f"{where}: column {self.column}: {_show(self.value or '')} {self.message} [{self.rule}]"
+        shown = _show(self.value or "")
+        return f"{where}: column {self.column}: {shown} {self.message} [{self.rule}]"
 
 
 def _show(value: str) -> str:
@@ -190,8 +195,8 @@ class _Validation:
                 continue
             path = self.data_dir / row["raw_path"]
             if not path.is_file():
-                self.report("sources", row, "raw_path", f"is not a file under {self.data_dir.name}/",
-                            "raw-file")
+                self.report("sources", row, "raw_path",
+                            f"is not a file under {self.data_dir.name}/", "raw-file")
                 continue
             if self.ok("sources", row, "sha256"):
                 actual = sources.sha256_of(path)
@@ -231,35 +236,40 @@ class _Validation:
 
         indicators = {row["indicator_id"]: row for row in self.files.get("indicators", ())}
         self.check_periods("observations")
-        for row in self.found_quotes("observations"):
+        # An observation's quote must point at one place: coverage credits the mention there.
+        for row in self.found_quotes("observations", once=True):
             if not self.ok("observations", row, "number_text"):
                 continue
-            mentions = [m for m in find_quantities(row["quote"]) if m.text == row["number_text"]]
-            if not mentions:
-                found = ", ".join(repr(m.text) for m in find_quantities(row["quote"])) or "none"
+            found = find_quantities(row["quote"])
+            mention = next((m for m in found if m.text == row["number_text"]), None)
+            if mention is None:
+                listed = ", ".join(repr(m.text) for m in found) or "none"
                 self.report("observations", row, "number_text",
-                            f"is not a mention the parser finds in the quote (it finds {found})",
+                            f"is not a mention the parser finds in the quote (it finds {listed})",
                             "number-in-quote")
-                continue
-            mention = mentions[0]
-            said = f"the parser reads {{}} from {mention.text!r}"
-            if self.ok("observations", row, "value") and Decimal(row["value"]) != mention.value:
-                self.report("observations", row, "value",
-                            "is not what the quote says (" +
-                            said.format(_decimal_text(mention.value)) + ")",
-                            "value-matches-quote")
-            if self.ok("observations", row, "qualifier") and row["qualifier"] != mention.qualifier:
-                self.report("observations", row, "qualifier",
-                            "is not what the quote says (" + said.format(mention.qualifier) + ")",
-                            "qualifier-matches-quote")
-            indicator = indicators.get(row["indicator_id"])
-            if (self.ok("observations", row, "indicator_id") and indicator is not None
-                    and self.ok("indicators", indicator, "unit")
-                    and indicator["unit"] != mention.unit):
-                self.report("observations", row, "indicator_id",
-                            f"counts {indicator['unit']}, but " + said.format(mention.unit),
-                            "unit-matches-catalog")
+            else:
+                self.check_reading(row, mention, indicators.get(row["indicator_id"]))
         self.check_breakdowns(indicators)
+
+    def check_reading(self, row: Row, mention: Quantity, indicator: Row | None) -> None:
+        """The row's value, qualifier and catalog unit are what the parser reads."""
+        def reads(what: str) -> str:
+            return f"the parser reads {what} from {mention.text!r}"
+
+        if self.ok("observations", row, "value") and Decimal(row["value"]) != mention.value:
+            self.report("observations", row, "value",
+                        f"is not what the quote says ({reads(_decimal_text(mention.value))})",
+                        "value-matches-quote")
+        if self.ok("observations", row, "qualifier") and row["qualifier"] != mention.qualifier:
+            self.report("observations", row, "qualifier",
+                        f"is not what the quote says ({reads(mention.qualifier)})",
+                        "qualifier-matches-quote")
+        if (indicator is not None and self.ok("observations", row, "indicator_id")
+                and self.ok("indicators", indicator, "unit")
+                and indicator["unit"] != mention.unit):
+            self.report("observations", row, "indicator_id",
+                        f"counts {indicator['unit']}, but {reads(mention.unit)}",
+                        "unit-matches-catalog")
 
     def check_breakdowns(self, indicators: dict[str, Row]) -> None:
         rows = [r for r in self.files.get("observations", ())
@@ -356,8 +366,11 @@ class _Validation:
                 self.report("exclusions", row, "quote", "has no numeral to exclude",
                             "exclusion-has-mention")
 
-    def found_quotes(self, table: str) -> list[Row]:
-        """Check that each row's quote stands in its source; return the rows whose quote does."""
+    def found_quotes(self, table: str, *, once: bool = False) -> list[Row]:
+        """Check that each row's quote stands in its source (``once``: in one place only).
+
+        Returns the rows whose quote was found.
+        """
         found: list[Row] = []
         for row in self.files.get(table, ()):
             if not self.ok(table, row, "quote", "source_id"):
@@ -370,12 +383,18 @@ class _Validation:
                 self.report(table, row, "quote",
                             "contains a line break (quotes are normalized: no page breaks)",
                             "quote-in-source")
-            elif not text.find_all(row["quote"]):
+                continue
+            occurrences = len(text.find_all(row["quote"]))
+            if occurrences == 0:
                 self.report(table, row, "quote",
                             f"does not occur in the normalized text of {row['source_id']}",
                             "quote-in-source")
-            else:
-                found.append(row)
+                continue
+            if once and occurrences > 1:
+                self.report(table, row, "quote",
+                            f"occurs {occurrences} times in the normalized text of "
+                            f"{row['source_id']}; quote enough to name one place", "quote-once")
+            found.append(row)
         return found
 
 
