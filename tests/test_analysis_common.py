@@ -39,12 +39,15 @@ def test_format_value_marks_qualifiers_and_units() -> None:
     assert common.format_value(108000, "more_than", "case", "en") == ">108,000 case(s)"
     assert common.format_value(108000, "more_than", "case", "zh") == ">108,000起"
     assert common.format_value(89.4, "exact", "percent", "en") == "89.4%"
+    assert common.format_value(61603.83, "exact", "m2", "en") == "61,603.83 m²"
+    assert common.format_value(2279.5, "approximate", None, "en") == "≈2,279.5"
 
 
 def test_period_label() -> None:
     day = pd.Timestamp("2019-07-01")
     assert common.period_label(day, day, "en") == "2019-07-01 (1 day)"
-    assert common.period_label(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-12-31"), "zh") == "2022"
+    year = (pd.Timestamp("2022-01-01"), pd.Timestamp("2022-12-31"))
+    assert common.period_label(*year, "zh") == "2022"
     assert "20 天" in common.period_label(day, pd.Timestamp("2019-07-20"), "zh")
 
 
@@ -74,3 +77,11 @@ def test_plan_sentences_reads_only_the_plan() -> None:
     assert len(ads) == 1 and "1200" in ads[0]
     with pytest.raises(LookupError):
         common.plan_sentences(["x"], heading="no such heading")
+
+
+def test_supplementary_notes_explain_the_older_figures(obs: pd.DataFrame) -> None:
+    rows = obs[obs["domain_id"] == "garbage_sorting"]
+    notes = common.supplementary_notes(rows, "en")
+    assert len(notes) == (rows["source_id"] != "cgzf_2022_summary").sum()
+    tickets = notes[notes["indicator"].str.contains("ticket", case=False)]
+    assert len(tickets) == 1 and "张" in tickets["how it was read"].iloc[0]

@@ -107,6 +107,6 @@ def test_key_results_and_plots(obs: pd.DataFrame, lang: str) -> None:
     assert [ax.get_xscale() for ax in fig.axes[:2]] == ["log", "log"]
     grades = nonsite.risk_grades(obs, lang=lang)
     load = nonsite.workloads(grades, 1.0, 4.0, 4.0)
-    assert nonsite.plot_workloads(load, lang, 1.0, 4.0, 4.0).axes[0].get_xscale() == "log"
+    assert len(nonsite.plot_workloads(load, lang, 1.0, 4.0, 4.0).axes) == len(load)
     digital = nonsite.digital_table(obs, "en")
     assert len(digital) == len(nonsite.DIGITAL_INDICATORS)

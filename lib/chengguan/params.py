@@ -338,3 +338,22 @@ def check_parameters(stem: str, namespace: Mapping[str, Any], manifest: Path | N
         if name not in specs:
             values[name] = namespace.get(name)
     return validate(stem, values, specs)
+
+
+def parameters_cell_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
+    """The literal assignments of a notebook's ``parameters`` cell (the notebook's JSON as a dict).
+
+    Used to check that a notebook's defaults agree with its declared specs.
+    """
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse("".join(cell.get("source", "")))
+            values = {}
+            for node in tree.body:
+                if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            values[target.id] = ast.literal_eval(node.value)
+            return values
+    raise ValueError("the notebook has no cell tagged 'parameters'")

@@ -40,6 +40,27 @@ RELIABILITY_WORDS: dict[str, dict[str, str]] = {
     "en": {"high": "high", "medium": "medium", "low": "low"},
 }
 
+SOURCE_KIND_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"official_report": "官方报告", "district_report": "区级报告", "news_release": "新闻通报",
+           "reprint": "转载", "compilation": "汇编"},
+    "en": {"official_report": "official report", "district_report": "district report",
+           "news_release": "news release", "reprint": "reprint", "compilation": "compilation"},
+}
+
+RECOGNITION_KIND_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"top_ranked": "位居全市前列", "hosted_meeting": "承办现场会", "case_example": "案例",
+           "initiative": "工作举措", "good_practice": "经验做法"},
+    "en": {"top_ranked": "top-ranked", "hosted_meeting": "hosted a meeting",
+           "case_example": "case example", "initiative": "initiative",
+           "good_practice": "good practice"},
+}
+
+
+def vocab(table: dict[str, dict[str, str]], lang: str, key: str) -> str:
+    """``key`` in ``lang`` from a vocabulary table; the key itself when it has no entry."""
+    return table["zh" if lang == "zh" else "en"].get(key, key)
+
+
 BOUNDED = frozenset({"more_than", "at_least"})
 """Qualifiers that make the printed value a lower bound of the true one."""
 
@@ -154,13 +175,13 @@ def resolution(number_text: str) -> float:
 
 def format_value(value: float, qualifier: str = "exact", unit: str | None = None,
                  lang: str = "en", digits: int | None = None) -> str:
-    """``value`` for text: thousands separators, qualifier mark, unit label ("> 108,000 case(s)")."""
+    """``value`` for text: thousands separators, qualifier mark, unit ("> 108,000 case(s)")."""
     if digits is not None:
         number = f"{value:,.{digits}f}"
     elif float(value).is_integer():
         number = f"{int(value):,}"
     else:
-        number = f"{value:,.4g}"
+        number = f"{value:,.2f}".rstrip("0").rstrip(".")
     mark = QUALIFIER_MARK.get(qualifier, "")
     text = f"{mark}{number}" if mark else number
     if unit and unit != "count":
@@ -220,7 +241,8 @@ def sources_used(obs: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.Data
             pick(lang, "来源", "source"): used["source_id"],
             pick(lang, "标题", "title"): used["title"],
             pick(lang, "发布者", "issuer"): used["issuer"],
-            pick(lang, "类型", "kind"): used["kind"],
+            pick(lang, "类型", "kind"): used["kind"].map(
+                lambda k: vocab(SOURCE_KIND_WORDS, lang, k)),
             pick(lang, "可靠性", "reliability"): used["reliability"].map(words),
             pick(lang, "说明", "note"): used["reliability_note"].fillna(""),
             "url": used["url"].fillna(""),
@@ -240,7 +262,8 @@ def recognitions_table(recognitions: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             pick(lang, "区/单位", "district/unit"): recognitions[name],
-            pick(lang, "类型", "kind"): recognitions["kind"],
+            pick(lang, "类型", "kind"): recognitions["kind"].map(
+                lambda k: vocab(RECOGNITION_KIND_WORDS, lang, k)),
             pick(lang, "原文", "quote"): recognitions["quote"],
         }
     ).reset_index(drop=True)
@@ -314,3 +337,29 @@ def recognitions_matching(recognitions: pd.DataFrame, domain_ids: Iterable[str],
     if words:
         mask |= recognitions["quote"].map(lambda q: any(w in str(q) for w in words))
     return recognitions[mask].reset_index(drop=True)
+
+
+def supplementary_notes(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """How each supplementary figure in ``obs`` was read: the notes of ``supplementary_map.csv``.
+
+    Only rows of ``obs`` that come from the supplementary pages appear; the note (English) says
+    whether the figure's definition matches the 2022 summary's.
+    """
+    from chengguan import paths
+
+    mapping = pd.read_csv(paths.data_dir() / "supplementary_map.csv", dtype=str,
+                          keep_default_na=False)
+    notes = mapping.set_index("observation_id")["note"]
+    rows = obs[obs["observation_id"].isin(notes.index)].sort_values(
+        ["period_start", "period_end", "indicator_id"])
+    label = "indicator_zh" if lang == "zh" else "indicator_en"
+    return pd.DataFrame(
+        {
+            pick(lang, "时期", "period"): [period_label(s, e, lang) for s, e in
+                                         zip(rows["period_start"], rows["period_end"])],
+            pick(lang, "指标", "indicator"): rows[label],
+            pick(lang, "数值", "value"): [format_value(v, q, u, lang) for v, q, u in
+                                        zip(rows["value"], rows["qualifier"], rows["unit"])],
+            pick(lang, "口径说明", "how it was read"): rows["observation_id"].map(notes),
+        }
+    ).reset_index(drop=True)

@@ -99,6 +99,18 @@ def measures(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def measures_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`measures` as a readable table."""
+    return pd.DataFrame(
+        {
+            pick(lang, "项目", "programme"): table["programme_label"],
+            pick(lang, "指标", "measure"): table["label"],
+            pick(lang, "数值", "value"): [format_value(v, q, u, lang) for v, q, u in
+                                        zip(table["value"], table["qualifier"], table["unit"])],
+        }
+    )
+
+
 def areas(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFrame:
     """Floor area of each programme, area per case/site where both exist, share of the city total.
 
@@ -182,6 +194,10 @@ def plot_programmes(area_table: pd.DataFrame, measure_table: pd.DataFrame, lang:
     colour = {u: palette[i % len(palette)] for i, u in enumerate(units)}
     ax2.barh(range(len(counts)), counts["value"], color=[colour[u] for u in counts["unit"]])
     ax2.set_yticks(range(len(counts)), list(counts["label"]), fontsize=8.5)
+    programmes = list(counts["programme"])
+    for y in range(1, len(programmes)):
+        if programmes[y] != programmes[y - 1]:  # a dotted line between programmes
+            ax2.axhline(y - 0.5, color="grey", lw=0.8, ls=":")
     for y, (_, r) in enumerate(counts.iterrows()):
         x = r["value"] * 1.12 if log_scale else r["value"] + counts["value"].max() * 0.01
         ax2.text(x, y, format_value(r["value"], r["qualifier"], r["unit"], lang), va="center",
@@ -365,8 +381,10 @@ def district_table(context: pd.DataFrame, lang: str) -> pd.DataFrame:
             pick(lang, "区", "district"): context["scope_name"],
             pick(lang, "年份", "year"): context["year"],
             pick(lang, "指标", "indicator"): context["label"],
-            pick(lang, "数值", "value"): [format_value(v, q, u, lang) for v, q, u in
-                                        zip(context["value"], context["qualifier"], context["unit"])],
+            pick(lang, "数值", "value"): [
+                format_value(v, q, u, lang)
+                for v, q, u in zip(context["value"], context["qualifier"], context["unit"])
+            ],
             pick(lang, "来源", "source"): context["source_id"],
         }
     )
@@ -404,7 +422,8 @@ def observations_used(obs: pd.DataFrame, year: int = 2022) -> pd.DataFrame:
         ids |= {i for i in (p.area_indicator, p.count_indicator) if i} | set(p.other_indicators)
     city = obs[obs["indicator_id"].isin(ids) & (obs["scope_id"] == "city")
                & obs["period_start"].dt.year.isin([year, year + 1])]
-    district = obs[obs["indicator_id"].isin(DISTRICT_INDICATORS) & (obs["scope_kind"] == "district")]
+    district = obs[obs["indicator_id"].isin(DISTRICT_INDICATORS)
+                   & (obs["scope_kind"] == "district")]
     return pd.concat([city, district]).reset_index(drop=True)
 
 
@@ -463,3 +482,18 @@ def key_results(obs: pd.DataFrame, lang: str) -> dict[str, float | int | str]:
     for _, row in r.iterrows():
         out[f"{row['scope_id']}_{row['year']}_{row['ratio']}"] = row["value"]
     return out
+
+
+def district_ratios_table(ratios: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`district_ratios` as a readable table."""
+    return pd.DataFrame(
+        {
+            pick(lang, "区", "district"): ratios["district"],
+            pick(lang, "年份", "year"): ratios["year"],
+            pick(lang, "比值", "ratio"): ratios["label"],
+            pick(lang, "计算", "computed as"): [f"{n:,.2f} / {d:,.2f}".replace(".00", "")
+                                              for n, d in zip(ratios["numerator"],
+                                                              ratios["denominator"])],
+            pick(lang, "结果", "value"): ratios["shown"],
+        }
+    )

@@ -93,6 +93,40 @@ def funnel(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def funnel_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`funnel` as a readable table."""
+    kinds = {"chain": pick(lang, "主链条", "main chain"), "stage": pick(lang, "分环节", "stage"),
+             "beside": pick(lang, "并列", "beside")}
+    return pd.DataFrame(
+        {
+            pick(lang, "步骤", "step"): table["label"],
+            pick(lang, "类型", "kind"): table["kind"].map(kinds),
+            pick(lang, "数值", "value"): [format_value(v, q, u, lang) for v, q, u in
+                                        zip(table["value"], table["qualifier"], table["unit"])],
+            pick(lang, "参照步骤", "reference step"): table["relative_to_label"].fillna(""),
+            pick(lang, "比值", "ratio"): table["ratio"].map(
+                lambda v: "" if pd.isna(v) else f"{v:.4g}"),
+        }
+    )
+
+
+def periods_table(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`periods` as a readable table: each period's length, sources and their reliability."""
+    p = periods(obs)
+    return pd.DataFrame(
+        {
+            pick(lang, "时期", "period"): [period_label(a, b, lang)
+                                         for a, b in zip(p["period_start"], p["period_end"])],
+            pick(lang, "天数", "days"): p["days"],
+            pick(lang, "指标数", "indicators"): p["indicators"],
+            pick(lang, "来源", "sources"): p["sources"],
+            pick(lang, "可靠性", "reliability"): p["reliability"].map(
+                lambda r: ", ".join(common.vocab(common.RELIABILITY_WORDS, lang, x)
+                                    for x in r.split(", "))),
+        }
+    )
+
+
 def plot_funnel(table: pd.DataFrame, lang: str) -> Figure:
     """Horizontal bars of the funnel on a log axis, each annotated with its ratio."""
     fig, ax = plt.subplots(figsize=(9, 4.8))
@@ -195,7 +229,8 @@ def period_comparison(obs: pd.DataFrame, confidence: float = 0.95,
                 exposure, den_q, den_source = float(period["days"]), "exact", ""
             elif measure.denominator in by_id:
                 den = by_id[measure.denominator]
-                exposure, den_q, den_source = float(den["value"]), den["qualifier"], den["source_id"]
+                exposure, den_q = float(den["value"]), den["qualifier"]
+                den_source = den["source_id"]
             else:
                 continue
             substitute = num_id != measure.numerator[0]
@@ -227,7 +262,11 @@ def period_comparison(obs: pd.DataFrame, confidence: float = 0.95,
 
 
 def comparison_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`period_comparison` as a readable table (value with interval, marks)."""
+    """:func:`period_comparison` as a readable table (value with interval, marks), grouped by
+    measure in the order of :data:`PERIOD_MEASURES`, periods in time order within each."""
+    order = {m.key: i for i, m in enumerate(PERIOD_MEASURES)}
+    table = table.assign(_order=table["measure"].map(order)).sort_values(
+        ["_order", "period_start", "period_end"], kind="stable")
     marks = []
     for _, r in table.iterrows():
         notes = []
@@ -303,7 +342,8 @@ def plot_period_comparison(table: pd.DataFrame, lang: str, confidence: float) ->
                                          "instead of cases")))
     if (table["bound"].isin(["lower", "upper"])).any():
         handles.append(plt.Line2D([], [], marker="^", color="black", lw=0,
-                                  label=pick(lang, "三角：界值（“余”）", "triangle: bound (\"more than\")")))
+                                  label=pick(lang, "三角：界值（“余”）",
+                                             "triangle: bound (\"more than\")")))
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
@@ -321,7 +361,7 @@ def targets(obs: pd.DataFrame, domain_id: str = DOMAIN) -> pd.DataFrame:
 
 def findings(funnel_table: pd.DataFrame, comparison: pd.DataFrame, lang: str) -> str:
     """Markdown bullets with the headline numbers, in ``lang``: the 2022 chain, then every
-    compared rate period by period (``*`` marks a substitute numerator)."""
+    compared rate period by period († marks a substitute numerator)."""
     by = funnel_table.set_index("indicator_id")
     edu = by.loc["garbage_education_persuasion", "ratio"]
     orders = by.loc["garbage_rectification_orders", "ratio"]
@@ -337,48 +377,13 @@ def findings(funnel_table: pd.DataFrame, comparison: pd.DataFrame, lang: str) ->
         part = comparison[comparison["measure"] == measure.key]
         if part.empty:
             continue
-        values = [f"{r['period']} **{r['value']:.3g}**{'*' if r['substitute'] else ''}"
+        values = [f"{r['period']} **{r['value']:.3g}**{' †' if r['substitute'] else ''}"
                   for _, r in part.iterrows()]
         lines.append(f"- {pick(lang, measure.name_zh, measure.name_en)}: " + "; ".join(values))
     if comparison["substitute"].any():
-        lines.append(pick(lang, "\n\\* 以罚单数（张）代替案件数（起）：口径不同。",
-                          "\n\\* penalty tickets (张) instead of cases (起): a different definition."))
+        lines.append(pick(lang, "\n† 以罚单数（张）代替案件数（起）：口径不同。",
+                          "\n† penalty tickets (张) instead of cases (起): a different definition."))
     return "\n".join(lines)
-
-
-def observations_used(obs: pd.DataFrame) -> pd.DataFrame:
-    """Every observation of the domain (all periods, scopes and statuses)."""
-    return obs[obs["domain_id"] == DOMAIN].reset_index(drop=True)
-
-
-def targets(obs: pd.DataFrame, domain_id: str = DOMAIN) -> pd.DataFrame:
-    """The plan's numeric targets in ``domain_id`` (observations with status "target")."""
-    return obs[(obs["domain_id"] == domain_id) & (obs["status"] == "target")].reset_index(drop=True)
-
-
-def findings(funnel_table: pd.DataFrame, comparison: pd.DataFrame, lang: str) -> str:
-    """A few sentences of Markdown stating the headline numbers, in ``lang``."""
-    by = funnel_table.set_index("indicator_id")
-    orders_per_edu = by.loc["garbage_rectification_orders", "ratio"]
-    cases_per_order = by.loc["garbage_sorting_cases", "ratio"]
-    edu_per_insp = by.loc["garbage_education_persuasion", "ratio"]
-    per_day = comparison[comparison["measure"] == "cases_per_day"].set_index("period")
-    first = per_day.iloc[0]
-    last = per_day.iloc[-1]
-    if lang == "zh":
-        return (
-            f"- 2022 年每 1 次执法检查对应 {edu_per_insp:.2f} 起教育劝阻；每起教育劝阻对应 "
-            f"{orders_per_edu:.2f} 起责令整改；每起责令整改对应 {cases_per_order:.2f} 起立案查处。\n"
-            f"- 日均查处案件：{first.name} 为 {first['value']:.1f} 起，{last.name} 为 "
-            f"{last['value']:.1f} 起（{last['low']:.1f}–{last['high']:.1f}）。"
-        )
-    return (
-        f"- In 2022 there were {edu_per_insp:.2f} education/persuasion acts per inspection, "
-        f"{orders_per_edu:.2f} rectification orders per education act and {cases_per_order:.2f} "
-        f"cases per order.\n"
-        f"- Cases per day: {first['value']:.1f} in {first.name}, {last['value']:.1f} in "
-        f"{last.name} (interval {last['low']:.1f}–{last['high']:.1f})."
-    )
 
 
 PLAN_KEYWORDS: tuple[str, ...] = ("生活垃圾", "垃圾分类")
@@ -425,7 +430,7 @@ def key_results(obs: pd.DataFrame, recognitions: pd.DataFrame, confidence: float
         "cases_per_day_2022_low": last["low"],
         "cases_per_day_2022_high": last["high"],
         "cases_per_day_first_period": per_day.iloc[0]["value"],
-        "periods_compared": int(comparison[["period_start", "period_end"]].drop_duplicates().shape[0]),
+        "periods_compared": len(comparison[["period_start", "period_end"]].drop_duplicates()),
         "substitute_rows": int(comparison["substitute"].sum()),
         "targets_2023": len(targets(obs)),
         "plan_sentences": len(common.plan_sentences(PLAN_KEYWORDS)),

@@ -61,6 +61,34 @@ def nonsite_share(obs: pd.DataFrame, year: int = 2022, assume_all_cases_below_ne
     return pd.DataFrame(rows)
 
 
+SHARE_WORDS = {
+    "nonsite_cases": ("非现场执法案件", "non-site cases"),
+    "all_cases_printed": ("全部案件（印刷值）", "all cases (as printed)"),
+    "share_upper_bound": ("占比上限", "share: upper bound"),
+    "assumed_all_cases_max": ("假设：全部案件上限", "ASSUMPTION: all cases at most"),
+    "share_lower_bound": ("占比下限（在假设下）", "share: lower bound (under the assumption)"),
+    "share": ("占比", "share"),
+}
+
+
+def share_table(share: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`nonsite_share` as a readable table (shares as percentages)."""
+    shown = []
+    for q, v, note in zip(share["quantity"], share["value"], share["note"]):
+        if q.startswith("share"):
+            shown.append(f"{v:.3%}")
+        elif q == "all_cases_printed":
+            shown.append(format_value(v, note, "case", lang))
+        else:
+            shown.append(format_value(v, "exact", "case", lang))
+    return pd.DataFrame(
+        {
+            pick(lang, "量", "quantity"): [pick(lang, *SHARE_WORDS[q]) for q in share["quantity"]],
+            pick(lang, "数值", "value"): shown,
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Population:
     """A supervised population and the share of it graded low-risk."""
@@ -119,6 +147,45 @@ def risk_grades(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.Dat
     return pd.DataFrame(rows)
 
 
+def grades_table(grades: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`risk_grades` as a readable table, each count with its rounding range."""
+
+    def rng(v: float, lo: float, hi: float) -> str:
+        return f"{v:,.0f}" if lo == hi else f"{v:,.0f} ({lo:,.0f}–{hi:,.0f})"
+
+    return pd.DataFrame(
+        {
+            pick(lang, "对象", "population"): grades["label"],
+            pick(lang, "总数（范围）", "units (range)"): [
+                rng(*x) for x in zip(grades["units"], grades["units_min"], grades["units_max"])],
+            pick(lang, "低风险占比", "low-risk share"): grades["low_risk_share"].map(
+                lambda v: f"{v:.1%}"),
+            pick(lang, "低风险（范围）", "low-risk (range)"): [
+                rng(*x) for x in zip(grades["low_risk"], grades["low_risk_min"],
+                                     grades["low_risk_max"])],
+            pick(lang, "中高风险（范围）", "medium/high-risk (range)"): [
+                rng(*x) for x in zip(grades["other"], grades["other_min"], grades["other_max"])],
+        }
+    )
+
+
+def workloads_table(load: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`workloads` as a readable table."""
+    return pd.DataFrame(
+        {
+            pick(lang, "对象", "population"): load["label"],
+            pick(lang, "分级频次：年检查次数", "graded: inspections a year"): [
+                f"{v:,.0f} ({lo:,.0f}–{hi:,.0f})"
+                for v, lo, hi in zip(load["graded"], load["graded_min"], load["graded_max"])],
+            pick(lang, "统一频次：年检查次数", "uniform: inspections a year"): [
+                f"{v:,.0f} ({lo:,.0f}–{hi:,.0f})"
+                for v, lo, hi in zip(load["uniform"], load["uniform_min"], load["uniform_max"])],
+            pick(lang, "分级比统一少", "graded saves"): load["saving"].map(
+                lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+        }
+    )
+
+
 def workloads(grades: pd.DataFrame, low_per_year: float, other_per_year: float,
               uniform_per_year: float) -> pd.DataFrame:
     """Inspections a year under a risk-graded policy versus a uniform one.
@@ -151,31 +218,34 @@ def workloads(grades: pd.DataFrame, low_per_year: float, other_per_year: float,
 
 def plot_workloads(table: pd.DataFrame, lang: str, low_per_year: float, other_per_year: float,
                    uniform_per_year: float) -> Figure:
-    """Grouped bars: inspections a year, risk-graded vs uniform, with rounding ranges."""
-    fig, ax = plt.subplots(figsize=(8, 4.0))
-    y = np.arange(len(table))
-    h = 0.38
-    graded_err = [table["graded"] - table["graded_min"], table["graded_max"] - table["graded"]]
-    uniform_err = [table["uniform"] - table["uniform_min"], table["uniform_max"] - table["uniform"]]
-    ax.barh(y + h / 2, table["graded"], h, xerr=graded_err, capsize=3,
-            label=pick(lang, f"分级：低风险 {low_per_year:g} 次/年，其他 {other_per_year:g} 次/年",
-                       f"graded: low-risk {low_per_year:g}/yr, others {other_per_year:g}/yr"))
-    ax.barh(y - h / 2, table["uniform"], h, xerr=uniform_err, capsize=3,
-            label=pick(lang, f"统一：每家 {uniform_per_year:g} 次/年",
-                       f"uniform: every unit {uniform_per_year:g}/yr"))
-    for yi, (_, r) in zip(y, table.iterrows()):
+    """One panel per population (each on its own linear axis): inspections a year under the
+    risk-graded and the uniform policy, with the ranges left open by rounding."""
+    fig, axes = plt.subplots(1, len(table), figsize=(4.2 * len(table), 3.8), squeeze=False)
+    names = [pick(lang, "分级频次", "graded"), pick(lang, "统一频次", "uniform")]
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, (_, r) in zip(axes[0], table.iterrows()):
+        values = [r["graded"], r["uniform"]]
+        err = [[r["graded"] - r["graded_min"], r["uniform"] - r["uniform_min"]],
+               [r["graded_max"] - r["graded"], r["uniform_max"] - r["uniform"]]]
+        ax.bar(names, values, yerr=err, capsize=4, color=palette[:2], width=0.6)
+        top = max(r["graded_max"], r["uniform_max"], 1)
+        for x, (v, up) in enumerate(zip(values, err[1])):
+            ax.text(x, v + up + top * 0.015, f"{v:,.0f}", ha="center", va="bottom", fontsize=8.5)
         if pd.notna(r["saving"]):
-            ax.text(max(r["graded_max"], r["uniform_max"]) * 1.15, yi,
-                    pick(lang, f"分级比统一少 {r['saving']:.0%}", f"graded: {r['saving']:.0%} fewer"),
-                    va="center", fontsize=9)
-    ax.set_yticks(y, table["label"])
-    ax.set_xscale("log")
-    ax.set_xlim(right=max(table["uniform_max"].max(), table["graded_max"].max()) * 4)
-    ax.set_xlabel(pick(lang, "每年检查次数（对数坐标；假设的频次）",
-                       "inspections a year (log scale; assumed frequencies)"))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
-    ax.set_title(pick(lang, "分级分类监管的检查工作量", "Inspection workload under risk grading"),
-                 fontsize=10)
+            ax.set_title(pick(lang, f"{r['label']}：分级比统一少 {r['saving']:.0%}",
+                              f"{r['label']}: graded {r['saving']:.0%} fewer"), fontsize=10)
+        else:
+            ax.set_title(r["label"], fontsize=10)
+        ax.set_ylim(0, top * 1.15)
+        ax.ticklabel_format(axis="y", style="plain")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axes[0][0].set_ylabel(pick(lang, "每年检查次数", "inspections a year"))
+    fig.suptitle(pick(lang,
+                      f"假设频次：分级——低风险 {low_per_year:g} 次/年、其他 {other_per_year:g} 次/年；"
+                      f"统一——每家 {uniform_per_year:g} 次/年",
+                      f"Assumed frequencies: graded — low-risk {low_per_year:g}/yr, others "
+                      f"{other_per_year:g}/yr; uniform — every unit {uniform_per_year:g}/yr"),
+                 fontsize=9.5)
     fig.tight_layout()
     return fig
 
@@ -321,10 +391,29 @@ def plot_yields(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
                               "bound (≥ lower, ≤ upper, ? direction unknown)")],
                loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(pick(lang, f"各专项行动的产出率（对数坐标，{confidence:.0%} 精确 Poisson 区间）",
-                      f"Yield of each campaign (log scale, {confidence:.0%} exact Poisson intervals)"),
+                      f"Yield of each campaign (log scale, {confidence:.0%} exact Poisson "
+                      "intervals)"),
                  fontsize=10)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
+
+
+def accuracy_table(accuracy: pd.DataFrame, lang: str, confidence: float) -> pd.DataFrame:
+    """:func:`record_accuracy` as a readable table."""
+    a = accuracy.iloc[0]
+    pct = f"{confidence:.0%}"
+    rows = [
+        (pick(lang, "核查记录数", "records checked"), f"{a['records_checked']:,.0f}"),
+        (pick(lang, "公布准确率", "accuracy as printed"), f"{a['accuracy_printed']:.0%}"),
+        (pick(lang, "与之相符的准确记录数", "accurate records consistent with it"),
+         f"{int(a['accurate_min']):,}–{int(a['accurate_max']):,}"),
+        (pick(lang, f"{pct} Wilson 区间（下端）", f"{pct} Wilson interval at the low end"),
+         f"{a['wilson_at_min_low']:.2%}–{a['wilson_at_min_high']:.2%}"),
+        (pick(lang, f"{pct} Wilson 区间（上端）", f"{pct} Wilson interval at the high end"),
+         f"{a['wilson_at_max_low']:.2%}–{a['wilson_at_max_high']:.2%}"),
+        (pick(lang, "合并区间", "combined"), f"{a['low']:.2%}–{a['high']:.2%}"),
+    ]
+    return pd.DataFrame(rows, columns=[pick(lang, "量", "quantity"), pick(lang, "数值", "value")])
 
 
 DIGITAL_INDICATORS: tuple[str, ...] = (
@@ -398,7 +487,8 @@ def share_statement(share: pd.DataFrame, lang: str) -> str:
             f"非现场执法案件 {v['nonsite_cases']:,.0f} 起，全部案件“{v['all_cases_printed']:,.0f} 余起”："
             f"占比**不超过 {upper:.2%}**；若假设全部案件少于 {top:,.0f} 起（命名假设），则占比不低于 "
             f"{lower:.2%}。",
-            f"{v['nonsite_cases']:,.0f} non-site cases out of more than {v['all_cases_printed']:,.0f}: "
+            f"{v['nonsite_cases']:,.0f} non-site cases out of more than "
+            f"{v['all_cases_printed']:,.0f}: "
             f"the share is **at most {upper:.2%}**; under the named assumption that all cases were "
             f"fewer than {top:,.0f}, it is at least {lower:.2%}.",
         )
@@ -429,7 +519,8 @@ def findings(share: pd.DataFrame, load: pd.DataFrame, yield_table: pd.DataFrame,
                 lang,
                 f"{r['label']}：分级频次下每年约 {r['graded']:,.0f} 次检查（{r['graded_min']:,.0f}–"
                 f"{r['graded_max']:,.0f}），统一频次下 {r['uniform']:,.0f} 次，少 {r['saving']:.0%}。",
-                f"{r['label']}: about {r['graded']:,.0f} inspections a year under the graded policy "
+                f"{r['label']}: about {r['graded']:,.0f} inspections a year under the graded "
+                "policy "
                 f"({r['graded_min']:,.0f}–{r['graded_max']:,.0f}) against {r['uniform']:,.0f} "
                 f"under the uniform one, {r['saving']:.0%} fewer.",
             ))
@@ -449,7 +540,8 @@ def findings(share: pd.DataFrame, load: pd.DataFrame, yield_table: pd.DataFrame,
         lang,
         f"执法对象数据核查：准确记录约 {int(a['accurate_min']):,}–{int(a['accurate_max']):,} 条，"
         f"Wilson 区间合并为 {a['low']:.1%}–{a['high']:.1%}。",
-        f"Record check: {int(a['accurate_min']):,}–{int(a['accurate_max']):,} accurate records; combined "
+        f"Record check: {int(a['accurate_min']):,}–{int(a['accurate_max']):,} accurate records; "
+        "combined "
         f"Wilson interval {a['low']:.1%}–{a['high']:.1%}.",
     ))
     return "\n".join(lines)

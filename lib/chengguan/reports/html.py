@@ -107,6 +107,10 @@ def _exporter() -> Any:
 
 def render_notebook(nb: Any, title: str, description: str, parameters: dict[str, Any], show_code: bool) -> str:
     """The HTML of an executed notebook (an ``nbformat.NotebookNode``)."""
+    exporter = _exporter()
+    lang = parameters.get("lang")
+    # <html lang=...> lets browsers pick the right CJK glyph variants; Chinese unless told otherwise.
+    exporter.language_code = lang if isinstance(lang, str) and len(lang) == 2 else "zh"
     resources = {
         "metadata": {"name": title},
         "chengguan": {
@@ -117,5 +121,5 @@ def render_notebook(nb: Any, title: str, description: str, parameters: dict[str,
             "fonts": CJK_FONT_STACK,
         },
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body

@@ -20,7 +20,7 @@ RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 RESERVED_NAMES = frozenset({"index"})
 
-# Modules a warm kernel imports before it is handed a notebook (see runner.py for why this is sound).
+# Modules a warm kernel imports before it is handed a notebook (see kernels.py for why this is sound).
 DEFAULT_PRELOAD = ("pandas", "matplotlib.pyplot", "seaborn", "statsmodels.api")
 
 
@@ -173,8 +173,8 @@ def _parse_run(
         problems.append(f"{where}: expected a table")
         return []
     where = f"runs[{index}] ({entry.get('name', '?')})"
-    before = len(problems)
     _unknown_keys(entry, RUN_KEYS, where, problems)
+    before = len(problems)
     for key in ("name", "notebook", "title"):
         if not isinstance(entry.get(key), str):
             problems.append(f"{where}: {key!r} is required and must be a string")
@@ -186,6 +186,7 @@ def _parse_run(
         problems.append(f"{where}: notebook {stem!r} has no [notebooks.{stem}] table")
     if not notebook_path.is_file():
         problems.append(f"{where}: notebook file {build.notebooks_dir}/{stem}.ipynb does not exist")
+    before = len(problems)
     specs = notebooks.get(stem, {})
     fixed = _table(entry.get("parameters", {}), f"{where}.parameters", problems)
     matrix = _table(entry.get("matrix", {}), f"{where}.matrix", problems)

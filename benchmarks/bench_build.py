@@ -1,0 +1,160 @@
+"""Benchmark: the plain papermill + nbconvert way against chengguan-build.
+
+Builds the same set of runs (a) the plain way, papermill CLI then `jupyter nbconvert --to html`
+per run, one after another; (b) with the engine from cold (empty outputs); (c) with the engine
+when nothing changed; (d) after a code change to one notebook. Prints times and ratios to (a).
+
+Everything happens in a temporary copy of the project (notebooks, data, a benchmark manifest);
+the real outputs/ is never touched. The real manifest has 6 runs; to reach 12+ the benchmark
+manifest fans each notebook out over more parameter values (listed in the output).
+
+    .venv/bin/python benchmarks/bench_build.py [--fixtures] [--keep]
+
+--fixtures uses the small test notebook (tests/fixtures) instead of the domain notebooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+DOMAIN_RUNS = """
+[[runs]]
+name = "garbage_sorting-{lang}-{confidence}"
+notebook = "garbage_sorting"
+title = "garbage {lang} {confidence}"
+matrix = { lang = ["zh", "en"], confidence = [0.9, 0.95, 0.99] }
+
+[[runs]]
+name = "illegal_construction-{lang}-{log_scale}"
+notebook = "illegal_construction"
+title = "illegal {lang} {log_scale}"
+matrix = { lang = ["zh", "en"], log_scale = [true, false] }
+
+[[runs]]
+name = "nonsite_enforcement-{lang}-{uniform_inspections_per_year}"
+notebook = "nonsite_enforcement"
+title = "nonsite {lang} {uniform_inspections_per_year}"
+matrix = { lang = ["zh", "en"], uniform_inspections_per_year = [2.0, 4.0] }
+"""
+
+FIXTURE_RUNS = """
+[[runs]]
+name = "good-{lang}-{scale}"
+notebook = "good"
+title = "good {lang} {scale}"
+matrix = { lang = ["zh", "en"], scale = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0] }
+"""
+
+
+def make_project(dest: Path, fixtures: bool) -> Path:
+    """A temporary project: notebooks, data and a manifest of 12+ runs."""
+    source = ROOT / "tests" / "fixtures" if fixtures else ROOT
+    shutil.copytree(source / "notebooks", dest / "notebooks")
+    shutil.copytree(ROOT / "data", dest / "data")
+    specs = (source / "reports.toml").read_text(encoding="utf-8")
+    specs = specs[: specs.index("[[runs]]")]  # keep [build] and [notebooks.*], replace the runs
+    (dest / "reports.toml").write_text(specs + (FIXTURE_RUNS if fixtures else DOMAIN_RUNS), encoding="utf-8")
+    return dest
+
+
+def runs_of(project: Path) -> list[tuple[str, str, dict]]:
+    from chengguan.reports.manifest import load_manifest
+
+    manifest = load_manifest(project / "reports.toml", project)
+    return [(r.name, r.notebook, r.resolved()) for r in manifest.runs]
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def plain_one(project: Path, out: Path, name: str, stem: str, params: dict, env: dict) -> float:
+    args = [str(BIN / "papermill"), str(project / "notebooks" / f"{stem}.ipynb"), str(out / f"{name}.ipynb"),
+            "-k", "chengguan", "--cwd", str(project / "notebooks"), "--no-progress-bar"]
+    for key, value in params.items():
+        args += ["-y", json.dumps({key: value})]
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=False, capture_output=True)
+    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out / f"{name}.ipynb")],
+                   env=env, check=False, capture_output=True)
+    return time.perf_counter() - start
+
+
+def engine(project: Path, outputs: Path, env: dict, *extra: str) -> float:
+    args = [str(BIN / "chengguan-build"), "--root", str(project), "--outputs", str(outputs), *extra]
+
+    def run() -> None:
+        result = subprocess.run(args, env=env, capture_output=True, text=True)
+        if result.returncode not in (0, 1):
+            sys.exit(f"chengguan-build failed:\n{result.stdout}\n{result.stderr}")
+        engine.last_output = result.stdout  # type: ignore[attr-defined]
+
+    return timed(run)
+
+
+def touch_code(notebook: Path) -> None:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+    code["source"] = ["".join(code["source"]) + "\n_benchmark_touch = 1"]
+    notebook.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixtures", action="store_true", help="benchmark the small fixture notebook")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="chengguan-bench-"))
+    project = make_project(tmp / "project", args.fixtures)
+    env = {**os.environ, "CHENGGUAN_ROOT": str(project), "CHENGGUAN_MANIFEST": str(project / "reports.toml")}
+    runs = runs_of(project)
+    print(f"{len(runs)} runs on {os.cpu_count()} CPUs, project copy in {tmp}")
+    for name, _, params in runs:
+        print(f"  {name}: {params}")
+
+    plain_out = tmp / "plain"
+    plain_out.mkdir()
+    per_run = {name: plain_one(project, plain_out, name, stem, params, env) for name, stem, params in runs}
+    a = sum(per_run.values())
+    outputs = tmp / "outputs"
+    b = engine(project, outputs, env)
+    print(engine.last_output)  # type: ignore[attr-defined]
+    c = engine(project, outputs, env)
+    touched_stem = runs[0][1]
+    touch_code(project / "notebooks" / f"{touched_stem}.ipynb")
+    touched = [name for name, stem, _ in runs if stem == touched_stem]
+    d = engine(project, outputs, env)
+    alone = engine(project, tmp / "alone", env, runs[0][0])
+    print(f"(d) touched {touched_stem}.ipynb: {len(touched)} run(s) to re-execute")
+
+    def line(label: str, seconds: float, note: str = "") -> None:
+        print(f"{label:<48} {seconds:8.2f} s   {a / seconds:6.1f}x faster than (a){note}")
+
+    print()
+    print(f"{'(a) plain: papermill CLI + nbconvert CLI, serial':<48} {a:8.2f} s")
+    line("(b) engine, cold", b, "   target >= 4x")
+    line("(c) engine, nothing changed", c, "   target < 1 s")
+    print(f"{'(d) engine, one notebook code change':<48} {d:8.2f} s   "
+          f"{d / alone:6.2f}x one run alone with the engine ({alone:.2f} s), "
+          f"{d / per_run[runs[0][0]]:.2f}x that run the plain way ({per_run[runs[0][0]]:.2f} s); target < 3x")
+    if not args.keep:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()

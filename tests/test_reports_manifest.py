@@ -1,0 +1,161 @@
+"""The manifest: schema check, fan-out, selection; the real reports.toml is valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chengguan.reports.manifest import ManifestError, load_manifest, validate_runs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "demo.ipynb").write_text("{}", encoding="utf-8")
+    return tmp_path
+
+
+SPECS = """
+[notebooks.demo.parameters.lang]
+type = "str"
+default = "zh"
+choices = "languages"
+help = "language"
+
+[notebooks.demo.parameters.size]
+type = "int"
+default = 3
+min = 1
+help = "size"
+"""
+
+
+def manifest(root: Path, text: str):
+    (root / "reports.toml").write_text(SPECS + text, encoding="utf-8")
+    return load_manifest(root / "reports.toml", root)
+
+
+def problems(root: Path, text: str) -> str:
+    with pytest.raises(ManifestError) as info:
+        manifest(root, text)
+    return str(info.value)
+
+
+def test_a_matrix_fans_out_with_templated_names_and_titles(root):
+    m = manifest(root, """
+[[runs]]
+name = "demo-{lang}-{size}"
+notebook = "demo"
+title = "Demo {lang}"
+description = "size {size}"
+matrix = { lang = ["zh", "en"], size = [1, 2] }
+""")
+    assert [r.name for r in m.runs] == ["demo-zh-1", "demo-zh-2", "demo-en-1", "demo-en-2"]
+    assert m.runs[3].title == "Demo en" and m.runs[3].description == "size 2"
+    assert m.runs[3].parameters == {"lang": "en", "size": 2}
+    assert m.runs[0].timeout == 600.0 and m.runs[0].show_code is False
+
+
+def test_fixed_parameters_and_run_settings(root):
+    m = manifest(root, """
+[build]
+timeout = 30
+[[runs]]
+name = "big"
+notebook = "demo"
+title = "Big"
+parameters = { size = 9 }
+show_code = true
+""")
+    (run,) = m.runs
+    assert run.parameters == {"size": 9} and run.resolved() == {"lang": "zh", "size": 9}
+    assert run.timeout == 30.0 and run.show_code is True
+
+
+def test_every_structural_problem_is_listed(root):
+    message = problems(root, """
+[[runs]]
+name = "a"
+notebook = "demo"
+title = "A"
+colour = "red"
+parameters = { sise = 2 }
+
+[[runs]]
+name = "b"
+notebook = "missing"
+title = "B"
+
+[[runs]]
+name = "a"
+notebook = "demo"
+title = "A again"
+""")
+    assert "runs[1] (a): unknown key(s) colour" in message
+    assert "runs[1] (a): parameter 'sise' is not declared for 'demo' (declared: lang, size)" in message
+    assert "runs[2] (b): notebook 'missing' has no [notebooks.missing] table" in message
+    assert "runs[2] (b): notebook file notebooks/missing.ipynb does not exist" in message
+    assert message.count("\n  - ") == 4
+
+
+def test_duplicate_names_and_bad_names(root):
+    assert "run name 'x' is used 2 times" in problems(root, """
+[[runs]]
+name = "x"
+notebook = "demo"
+title = "X"
+
+[[runs]]
+name = "x"
+notebook = "demo"
+title = "X again"
+""")
+    assert "with a matrix the name needs placeholders such as {lang}" in problems(root, """
+[[runs]]
+name = "x"
+notebook = "demo"
+title = "X"
+matrix = { lang = ["zh", "en"] }
+""")
+    assert "is not a valid file name" in problems(root, """
+[[runs]]
+name = "../escape"
+notebook = "demo"
+title = "X"
+""")
+
+
+def test_unknown_top_level_and_build_keys(root):
+    message = problems(root, '[build]\njobs = 4\n[extra]\nx = 1\n')
+    assert "top level: unknown key(s) extra" in message
+    assert "build: unknown key(s) jobs" in message
+
+
+def test_select_by_glob_or_notebook(root):
+    m = manifest(root, """
+[[runs]]
+name = "demo-{lang}"
+notebook = "demo"
+title = "Demo"
+matrix = { lang = ["zh", "en"] }
+""")
+    assert [r.name for r in m.select(["*-en"])] == ["demo-en"]
+    assert [r.name for r in m.select(["demo"])] == ["demo-zh", "demo-en"]
+    with pytest.raises(ManifestError, match="no run matches 'nothing'"):
+        m.select(["nothing"])
+
+
+def test_the_project_manifest_is_valid():
+    m = load_manifest(ROOT / "reports.toml", ROOT)
+    names = [r.name for r in m.runs]
+    for stem in ("garbage_sorting", "illegal_construction", "nonsite_enforcement"):
+        assert f"{stem}-zh" in names and f"{stem}-en" in names
+    resolved = validate_runs(m.runs)
+    assert resolved["nonsite_enforcement-en"] == {
+        "lang": "en", "confidence": 0.95, "low_risk_inspections_per_year": 1.0,
+        "other_risk_inspections_per_year": 4.0, "uniform_inspections_per_year": 4.0,
+    }
+    assert resolved["illegal_construction-zh"] == {"lang": "zh", "log_scale": True}
