@@ -52,6 +52,9 @@ def test_risk_grades_carry_rounding_ranges(obs: pd.DataFrame) -> None:
     assert (site["units_min"], site["units_max"]) == (4295, 4295)
     assert (site["low_risk_min"], site["low_risk_max"]) == (2245, 2248)
     assert site["other_min"] == 4295 - 2248
+    # 195,500 units at the top share (89.45%) leave the fewest others
+    assert shop["other_min"] == math.ceil(195500 * (1 - 0.8945))
+    assert shop["other_max"] == math.floor(196500 * (1 - 0.8935))
 
 
 def test_workloads_follow_the_assumed_frequencies(obs: pd.DataFrame) -> None:
@@ -62,6 +65,8 @@ def test_workloads_follow_the_assumed_frequencies(obs: pd.DataFrame) -> None:
     assert shop["uniform"] == 784000
     assert shop["saving"] == pytest.approx(1 - shop["graded"] / shop["uniform"])
     assert shop["graded_min"] <= shop["graded"] <= shop["graded_max"]
+    assert shop["graded_min"] == pytest.approx(195500 * (0.8945 + 0.1055 * 4))
+    assert shop["graded_max"] == pytest.approx(196500 * (0.8935 + 0.1065 * 4))
     doubled = nonsite.workloads(g, 2.0, 8.0, 8.0).set_index("population")
     assert doubled.loc["shopfronts", "saving"] == pytest.approx(shop["saving"])
     none = nonsite.workloads(g, 1.0, 4.0, 0.0)

@@ -306,10 +306,11 @@ def plot_years(rows: pd.DataFrame, changes: pd.DataFrame, lang: str) -> Figure |
 
 
 def profile_statement(name: str, recs: pd.DataFrame, own: pd.DataFrame, counts: pd.DataFrame,
-                      scope: str, lang: str) -> str:
+                      scope: str, lang: str, kind: str = "district") -> str:
     """Markdown sentences summarising the profile, written from the computed tables.
 
-    Says plainly when the scope has no recognition or no figure.
+    Says plainly when the scope has no recognition or no figure. ``counts`` is
+    :func:`recognition_counts` for the scope's peers (of ``kind``).
     """
     row = counts[counts["scope_id"] == scope]
     peers = len(counts)
@@ -331,17 +332,22 @@ def profile_statement(name: str, recs: pd.DataFrame, own: pd.DataFrame, counts: 
     if not row.empty:
         rank, total = int(row["rank"].iloc[0]), int(row["total"].iloc[0])
         tied = int((counts["total"] == total).sum())
+        best = int(counts["total"].max())
+        leaders = counts.loc[counts["total"] == best, "name"].tolist()
+        group = pick(lang, "区" if kind == "district" else "单位",
+                     "districts" if kind == "district" else "units")
         tie = pick(lang, f"（与另外 {tied - 1} 个并列）" if tied > 1 else "",
                    f" (tied with {tied - 1} other(s))" if tied > 1 else "")
         lines.append(pick(lang,
-                          f"- 在 {peers} 个同类单位中按点名次数排第 {rank} 位{tie}；最多的是"
-                          f"{counts['name'].iloc[0]}（{int(counts['total'].iloc[0])} 次）。",
-                          f"- By times named it ranks {rank} of {peers}{tie}; the most named is "
-                          f"{counts['name'].iloc[0]} ({int(counts['total'].iloc[0])})."))
+                          f"- 按点名次数，在 {peers} 个{group}中排第 {rank} 位{tie}；点名最多的是"
+                          f"{'、'.join(leaders)}（{'各 ' if len(leaders) > 1 else ''}{best} 次）。",
+                          f"- By times named it ranks {rank} of {peers} {group}{tie}; the most named "
+                          f"{'are' if len(leaders) > 1 else 'is'} {', '.join(leaders)} "
+                          f"({best}{' each' if len(leaders) > 1 else ''})."))
     if primary.empty:
-        lines.append(pick(lang, f"- 2022 年总结没有把任何数字归于{name}：其数字都计入全市合计。",
-                          f"- The 2022 summary attributes no figure to {name}: its work is inside the "
-                          f"city-wide totals."))
+        lines.append(pick(lang, f"- 2022 年总结没有把任何数字归于{name}（总结的数字几乎都是全市合计）。",
+                          f"- The 2022 summary attributes no figure to {name} (nearly all its figures "
+                          f"are city-wide totals)."))
     else:
         lines.append(pick(lang, f"- 2022 年总结中归于{name}的数字：{len(primary)} 个。",
                           f"- Figures the 2022 summary attributes to {name}: {len(primary)}."))

@@ -112,7 +112,8 @@ def risk_grades(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.Dat
     """Implied counts of low-risk and other units, with the ranges rounding leaves open.
 
     A population printed with a multiplier ("19.6万") is read as rounded to its last digit, so it
-    stands for a range; the share ("89.4%") likewise. ``*_min``/``*_max`` span every combination.
+    stands for a range; the share ("89.4%") likewise. ``*_min``/``*_max`` span every combination
+    (for an exact population, the share range is that of the whole counts it can stand for).
     """
     rows = []
     for p in POPULATIONS:
@@ -126,8 +127,11 @@ def risk_grades(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.Dat
         if exact_pop:
             decimals = max(0, -int(np.floor(np.log10(resolution(str(share["number_text"]))))))
             low_min, low_max = implied_count_range(float(share["value"]), n, decimals)
+            s_lo, s_hi = low_min / n, low_max / n
+            other_min, other_max = n - low_max, n - low_min
         else:
             low_min, low_max = int(np.ceil(n_lo * s_lo)), int(np.floor(n_hi * s_hi))
+            other_min, other_max = int(np.ceil(n_lo * (1 - s_hi))), int(np.floor(n_hi * (1 - s_lo)))
         rows.append(
             {
                 "population": p.key,
@@ -136,12 +140,14 @@ def risk_grades(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.Dat
                 "units_min": n_lo,
                 "units_max": n_hi,
                 "low_risk_share": s,
+                "low_risk_share_min": s_lo,
+                "low_risk_share_max": s_hi,
                 "low_risk": n * s,
                 "low_risk_min": float(low_min),
                 "low_risk_max": float(low_max),
                 "other": n * (1 - s),
-                "other_min": float(max(n_lo - low_max, 0)) if not exact_pop else n - low_max,
-                "other_max": float(n_hi - low_min) if not exact_pop else n - low_min,
+                "other_min": float(other_min),
+                "other_max": float(other_max),
             }
         )
     return pd.DataFrame(rows)
@@ -196,16 +202,13 @@ def workloads(grades: pd.DataFrame, low_per_year: float, other_per_year: float,
     """
     out = grades[["population", "label"]].copy()
     out["graded"] = grades["low_risk"] * low_per_year + grades["other"] * other_per_year
-    ends = [
-        grades["low_risk_min"] * low_per_year + (grades["units_min"] - grades["low_risk_min"]) *
-        other_per_year,
-        grades["low_risk_max"] * low_per_year + (grades["units_max"] - grades["low_risk_max"]) *
-        other_per_year,
-        grades["low_risk_min"] * low_per_year + (grades["units_max"] - grades["low_risk_min"]) *
-        other_per_year,
-        grades["low_risk_max"] * low_per_year + (grades["units_min"] - grades["low_risk_max"]) *
-        other_per_year,
-    ]
+
+    def graded(units: pd.Series, share: pd.Series) -> pd.Series:
+        return units * (share * low_per_year + (1 - share) * other_per_year)
+
+    # linear in the number of units and in the share: the extremes lie at the corners
+    ends = [graded(grades[f"units_{a}"], grades[f"low_risk_share_{b}"])
+            for a in ("min", "max") for b in ("min", "max")]
     out["graded_min"] = np.minimum.reduce(ends)
     out["graded_max"] = np.maximum.reduce(ends)
     out["uniform"] = grades["units"] * uniform_per_year
