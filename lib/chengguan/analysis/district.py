@@ -119,7 +119,7 @@ def plot_recognition_counts(counts: pd.DataFrame, scope: str, lang: str) -> Figu
     for i, k in enumerate(KINDS):
         values = counts[k].to_numpy(dtype=float)
         ax.barh(y, values, left=left, color=palette[i % len(palette)], label=_kind_word(k, lang),
-                alpha=None, edgecolor=["black" if c else "none" for c in chosen],
+                edgecolor=["black" if c else "none" for c in chosen],
                 linewidth=[1.4 if c else 0 for c in chosen])
         left += values
     ax.set_yticks(y, counts["name"], fontsize=8.5)

@@ -93,8 +93,7 @@ def plot_breakdown(table: pd.DataFrame, lang: str) -> Figure:
                   fontsize=10)
     y = np.arange(len(parts))[::-1]
     bottom.barh(y, parts["value"], color=colours,
-                hatch=None, edgecolor=["#777777" if k == "remainder" else c
-                                       for k, c in zip(parts["kind"], colours)])
+                edgecolor=["#777777" if k == "remainder" else c for k, c in zip(parts["kind"], colours)])
     for yi, (_, p) in zip(y, parts.iterrows()):
         bottom.text(p["value"] + total * 0.01, yi, f"{p['value']:,.0f}  ({p['share']:.1%})",
                     va="center", fontsize=8)
@@ -171,9 +170,11 @@ def plot_rectification(table: pd.DataFrame, lang: str, confidence: float) -> Fig
     for yi, (_, r) in zip(y, table.iterrows()):
         ax.errorbar(r["value"], yi, xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                     fmt="o" if r["kind"] == "proportion" else "s", color="#009E73", capsize=4)
-        ax.text(min(r["high"] + 0.02, 1.0), yi + 0.22, f"{r['value']:.1%} ({r['outcome']:,.0f}/{r['cases']:,.0f})",
-                fontsize=8, ha="right" if r["high"] > 0.85 else "left")
+        text = f"{r['value']:.1%} ({r['outcome']:,.0f}/{r['cases']:,.0f})"
+        ax.text(min(r["high"] + 0.02, 1.0), yi + 0.22, text, fontsize=8,
+                ha="right" if r["high"] > 0.85 else "left")
     ax.set_xlim(0, 1.05)
+    ax.set_ylim(-0.6, len(table) - 0.1)  # room for the label above the top row
     ax.set_yticks(y, table["label"], fontsize=8.5)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.0%}"))
     ax.set_title(pick(lang, f"整改与注记（{confidence * 100:g}% 区间；整改可能落在以后的时期）",
