@@ -74,7 +74,7 @@ def make_project(dest: Path, fixtures: bool) -> Path:
         good = (dest / "notebooks" / "good.ipynb").read_text(encoding="utf-8")
         good_specs = specs[specs.index("[notebooks.good."): specs.index("[notebooks.failing.")]
         for stem in FIXTURE_COPIES:
-            (dest / "notebooks" / f"{stem}.ipynb").write_text(good.replace('"good"', f'"{stem}"'), encoding="utf-8")
+            (dest / "notebooks" / f"{stem}.ipynb").write_text(good.replace('\\"good\\"', f'\\"{stem}\\"'), encoding="utf-8")
             specs += good_specs.replace("[notebooks.good.", f"[notebooks.{stem}.")
     (dest / "reports.toml").write_text(specs + (FIXTURE_RUNS if fixtures else DOMAIN_RUNS), encoding="utf-8")
     return dest

@@ -4,4 +4,7 @@
 - ``garbage``: household-garbage sorting enforcement (the 2022 funnel, 2019–2022 rates).
 - ``demolition``: illegal construction and removals (programme sizes, the 2023 target).
 - ``nonsite``: non-site enforcement, risk-graded supervision, campaign yields, digital indicators.
+- ``street``: street order (vending, flyers, outdoor ads) and the city-wide order campaign.
+- ``residential``: residential communities (housing-management breakdown, rectification ratios).
+- ``district``: one district's or unit's profile (recognitions, figures, other years).
 """

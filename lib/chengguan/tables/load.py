@@ -26,7 +26,7 @@ OBSERVATION_COLUMNS = (
     "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "domain_id",
     "domain_name", "parent_id", "unit", "value", "qualifier", "status", "scope_id", "scope_name",
     "scope_kind", "period_start", "period_end", "days", "source_id", "source_title",
-    "source_kind", "reliability", "number_text", "quote", "section",
+    "source_kind", "reliability", "number_text", "quote", "section", "note",
 )
 
 Ids = str | Iterable[str] | None
@@ -54,6 +54,7 @@ class Observation:
     number_text: str
     quote: str
     section: str
+    note: str = ""
 
     @property
     def value_float(self) -> float:
@@ -320,4 +321,5 @@ def value_of(indicator_id: str, *, data_dir: Path | str | None = None,
         source_title=row.source_title, reliability=row.reliability,
         number_text=row.number_text, quote=row.quote,
         section=row.section if isinstance(row.section, str) else "",
+        note=row.note if isinstance(row.note, str) else "",
     )
