@@ -68,16 +68,26 @@ def make_project(dest: Path, fixtures: bool) -> Path:
     # A snapshot of the library, imported through PYTHONPATH, so edits made to the checkout while
     # the benchmark runs cannot turn (c) into a rebuild.
     shutil.copytree(ROOT / "lib", dest.parent / "lib", ignore=shutil.ignore_patterns("__pycache__"))
-    specs = (source / "reports.toml").read_text(encoding="utf-8")
-    specs = specs[: specs.index("[[runs]]")]  # keep [build] and [notebooks.*], replace the runs
+    declared = tomllib.loads((source / "reports.toml").read_text(encoding="utf-8"))
+    notebooks = declared["notebooks"]
     if fixtures:
         good = (dest / "notebooks" / "good.ipynb").read_text(encoding="utf-8")
-        good_specs = specs[specs.index("[notebooks.good."): specs.index("[notebooks.failing.")]
         for stem in FIXTURE_COPIES:
             (dest / "notebooks" / f"{stem}.ipynb").write_text(good.replace('\\"good\\"', f'\\"{stem}\\"'), encoding="utf-8")
-            specs += good_specs.replace("[notebooks.good.", f"[notebooks.{stem}.")
+            notebooks[stem] = notebooks["good"]
+    specs = _toml_tables({"build": declared.get("build", {})})
+    specs += _toml_tables({f"notebooks.{stem}.parameters.{name}": spec
+                           for stem, table in notebooks.items() for name, spec in table["parameters"].items()})
     (dest / "reports.toml").write_text(specs + (FIXTURE_RUNS if fixtures else DOMAIN_RUNS), encoding="utf-8")
     return dest
+
+
+def _toml_tables(tables: dict[str, dict]) -> str:
+    """TOML for flat tables of strings, numbers, booleans and lists (JSON writes those the TOML way)."""
+    return "".join(
+        f"[{name}]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items()) + "\n"
+        for name, table in tables.items()
+    )
 
 
 def runs_of(project: Path) -> list[tuple[str, str, dict]]:

@@ -128,6 +128,19 @@ title = "X"
 """)
 
 
+def test_run_settings_are_type_checked(root):
+    message = problems(root, """
+[[runs]]
+name = "a"
+notebook = "demo"
+title = "A"
+timeout = "1 minute"
+show_code = "yes"
+""")
+    assert "runs[1] (a): timeout must be a positive number of seconds" in message
+    assert "runs[1] (a): show_code must be true or false" in message
+
+
 def test_unknown_top_level_and_build_keys(root):
     message = problems(root, '[build]\njobs = 4\n[extra]\nx = 1\n')
     assert "top level: unknown key(s) extra" in message

@@ -4,8 +4,8 @@ Every notebook gets a kernel no other notebook has used, so no state leaks betwe
 What is reused is *time*: while one notebook executes, the next kernel boots and imports the
 heavy libraries, in its own process.
 
-Why pre-importing is sound: importing pandas, matplotlib.pyplot, seaborn and statsmodels.api
-creates no name in the user namespace (the imports run in a throwaway dict), does not advance
+Why pre-importing is sound: importing the ``[build].preload`` modules (pandas, matplotlib.pyplot,
+seaborn, ...) creates no name in the user namespace (the imports run in a throwaway dict), does not advance
 the execution counter or the history (``silent=True``), and leaves the same module state a
 notebook's own first import would: ipykernel sets ``MPLBACKEND`` to the inline backend at start,
 so importing pyplot configures the inline backend and its rcParams exactly as it would inside
@@ -83,7 +83,7 @@ class PreloadError(RuntimeError):
 async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_timeout: float = 60) -> Kernel:
     """Start a kernel the way nbclient does for a fresh run, then pre-import ``preload``."""
     # Reuse nbclient's own start-up (kernel arguments such as the in-memory history file), so a
-    # warm kernel is launched exactly like the one `papermill` would launch.
+    # warm kernel is launched like the one `papermill` would launch (only the transport differs).
     starter = NotebookClient(v4.new_notebook(), kernel_name=name, startup_timeout=int(startup_timeout))
     # IPC sockets: local only, and no "running over TCP without encryption" warning per kernel.
     # The socket path must be absolute: the kernel runs in another working directory.
@@ -101,9 +101,11 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
         if preload:
             await _preload(kernel, preload, startup_timeout)
     except BaseException:
+        # nbclient already cleans up (and forgets km) when the client fails to connect.
         if starter.kc is not None:
             starter.kc.stop_channels()
-        await _kill(starter.km)
+        if starter.km is not None:
+            await _kill(starter.km)
         _live_pids.discard(pid)
         raise
     return kernel

@@ -199,6 +199,11 @@ def _parse_run(
     for name, values in matrix.items():
         if not isinstance(values, list) or not values:
             problems.append(f"{where}: matrix.{name} must be a non-empty list")
+    timeout = entry.get("timeout", build.timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        problems.append(f"{where}: timeout must be a positive number of seconds")
+    if not isinstance(entry.get("show_code", build.show_code), bool):
+        problems.append(f"{where}: show_code must be true or false")
     if len(problems) > before:
         return []
     runs = []
@@ -226,8 +231,8 @@ def _parse_run(
                 parameters=params,
                 title=title,
                 description=description,
-                timeout=float(entry.get("timeout", build.timeout)),
-                show_code=bool(entry.get("show_code", build.show_code)),
+                timeout=float(timeout),
+                show_code=entry.get("show_code", build.show_code),
                 specs=specs,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from chengguan.reports.tasks import Result, Started
@@ -13,7 +13,8 @@ from chengguan.reports.tasks import Result, Started
 class Progress:
     """Follows a build's events. ``live`` redraws one status line; otherwise one line per event."""
 
-    def __init__(self, total: int, stream: TextIO, live: bool, clock=time.monotonic) -> None:
+    def __init__(self, total: int, stream: TextIO, live: bool,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.total = total
         self.stream = stream
         self.live = live
