@@ -3,8 +3,8 @@
 Every figure of the reports is a count over some exposure (days, inspections, person-times) or a
 share of a known whole, so two exact methods cover nearly everything:
 
-- counts and rates per exposure: the exact (Garwood) Poisson interval, from the chi-square
-  quantiles ``chi2.ppf(a/2, 2k)/2`` and ``chi2.ppf(1-a/2, 2k+2)/2``;
+- counts and rates per exposure: the exact (Garwood) Poisson interval, via ``statsmodels``'
+  ``confint_poisson(method="exact-c")``;
 - proportions: Clopper-Pearson ("beta") or Wilson, via ``statsmodels``' ``proportion_confint``.
 
 A :class:`Rate` keeps numerator and denominator next to the value, so a notebook can always show
@@ -17,8 +17,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from scipy.stats import chi2
 from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
 
 ProportionMethod = Literal["beta", "wilson"]
 
@@ -49,9 +49,8 @@ def poisson_interval(count: float, confidence: float = 0.95) -> tuple[float, flo
     """
     k = _count(count, "count")
     alpha = _alpha(confidence)
-    low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k) / 2)
-    high = float(chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
-    return low, high
+    low, high = confint_poisson(k, 1, method="exact-c", alpha=alpha)
+    return float(low), float(high)
 
 
 def proportion_interval(
