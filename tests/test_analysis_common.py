@@ -6,12 +6,7 @@ import pandas as pd
 import pytest
 
 from chengguan.analysis import common
-from chengguan.tables import load_observations, load_sources
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
+from chengguan.tables import load_sources
 
 
 @pytest.mark.parametrize(
@@ -85,3 +80,14 @@ def test_supplementary_notes_explain_the_older_figures(obs: pd.DataFrame) -> Non
     assert len(notes) == (rows["source_id"] != "cgzf_2022_summary").sum()
     tickets = notes[notes["indicator"].str.contains("ticket", case=False)]
     assert len(tickets) == 1 and "张" in tickets["how it was read"].iloc[0]
+
+
+def test_share_of_all_cases_with_an_exact_total_is_a_point() -> None:
+    total = pd.Series({"value": 200.0, "qualifier": "exact", "number_text": "200起"})
+    share = common.share_of_all_cases("part", 50.0, total)
+    assert list(share["quantity"]) == ["part", "all_cases_printed", "share"]
+    assert share["value"].iloc[-1] == 0.25
+    words = {**common.SHARE_WORDS, "part": ("部分", "part"),
+             "all_cases_printed": ("全部", "all cases")}
+    table = common.share_table(share, words, "en", digits=1)
+    assert list(table["value"]) == ["50 case(s)", "200 case(s)", "25.0%"]

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from chengguan.analysis import district as profile
-from chengguan.tables import load_indicators, load_observations, load_recognitions, load_scopes
-from chengguan.theme import use_theme
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
+from chengguan.tables import load_indicators, load_recognitions, load_scopes
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +17,6 @@ def rec() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def scopes() -> pd.DataFrame:
     return load_scopes()
-
-
-@pytest.fixture
-def lang() -> Iterator[str]:
-    yield use_theme("zh").lang
-    plt.close("all")
 
 
 def test_counts_cover_every_district(obs: pd.DataFrame, rec: pd.DataFrame,

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from chengguan.analysis import garbage
 from chengguan.stats import poisson_interval
-from chengguan.theme import use_theme
-from chengguan.tables import load_observations, load_recognitions
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
-
-
-@pytest.fixture
-def lang() -> Iterator[str]:
-    """The plotting language the theme can honour ("zh" needs a CJK font); figures closed after."""
-    yield use_theme("zh").lang
-    plt.close("all")
+from chengguan.tables import load_recognitions
 
 
 def test_funnel_ratios(obs: pd.DataFrame) -> None:

@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import math
 
-from collections.abc import Iterator
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from chengguan.analysis import nonsite
 from chengguan.stats import proportion_interval
-from chengguan.theme import use_theme
-from chengguan.tables import load_indicators, load_observations
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
-
-
-@pytest.fixture
-def lang() -> Iterator[str]:
-    """The plotting language the theme can honour ("zh" needs a CJK font); figures closed after."""
-    yield use_theme("zh").lang
-    plt.close("all")
+from chengguan.tables import load_indicators
 
 
 def test_share_is_a_bound(obs: pd.DataFrame) -> None:

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from chengguan.analysis import residential
 from chengguan.stats import poisson_interval, proportion_interval
-from chengguan.tables import load_observations, load_recognitions
-from chengguan.theme import use_theme
+from chengguan.tables import load_recognitions
 
 PARTS = {"load_bearing_structure_cases": 846, "use_change_cases": 575,
          "real_estate_agency_cases": 461, "illegal_rental_cases": 334,
          "common_area_occupation_cases": 306, "property_failure_to_report_cases": 188}
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
-
-
-@pytest.fixture
-def lang() -> Iterator[str]:
-    yield use_theme("zh").lang
-    plt.close("all")
 
 
 def test_breakdown_remainder_is_computed(obs: pd.DataFrame) -> None:

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from chengguan.analysis import street
 from chengguan.stats import poisson_interval, proportion_interval
-from chengguan.tables import load_observations, load_recognitions
-from chengguan.theme import use_theme
-
-
-@pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return load_observations(lang="en")
-
-
-@pytest.fixture
-def lang() -> Iterator[str]:
-    yield use_theme("zh").lang
-    plt.close("all")
+from chengguan.tables import load_recognitions
 
 
 def test_measures_group_cases_and_outcomes(obs: pd.DataFrame) -> None:

@@ -7,23 +7,13 @@ processes, one kernel each. The key results are read from the cell tagged ``key-
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-from typing import Any
-
 import nbformat
-import papermill
 import pytest
+from notebook_runs import Runs, assert_ran_cleanly, execute_all, key_results, outputs, stderr
 
 from chengguan.stats import proportion_interval
-from chengguan.theme import find_cjk_font
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-KERNEL = "chengguan"
-
-RUNS: dict[str, tuple[str, dict[str, Any]]] = {
+RUNS: Runs = {
     "street-zh": ("street_environment", {"lang": "zh", "confidence": 0.9}),
     "residential-en": ("residential_communities", {"lang": "en"}),
     "district-minhang": ("district_profile", {"lang": "zh", "district": "minhang"}),
@@ -31,33 +21,9 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _execute(stem: str, parameters: dict[str, Any], output: str) -> str | None:
-    """Run one notebook; the error text when it fails, else None."""
-    try:
-        papermill.execute_notebook(
-            str(NOTEBOOKS / f"{stem}.ipynb"), output, parameters=parameters, kernel_name=KERNEL,
-            cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
-        )
-    except papermill.PapermillExecutionError as error:
-        return f"{error.ename}: {error.evalue}"
-    return None
-
-
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
-    out = tmp_path_factory.mktemp("notebooks_more")
-    paths = {name: str(out / f"{name}.ipynb") for name in RUNS}
-    with ProcessPoolExecutor(max_workers=len(RUNS)) as pool:
-        futures = {name: pool.submit(_execute, stem, params, paths[name])
-                   for name, (stem, params) in RUNS.items()}
-        errors = {name: f.result() for name, f in futures.items()}
-    failed = {name: e for name, e in errors.items() if e}
-    assert not failed, failed
-    return {name: nbformat.read(paths[name], as_version=4) for name in RUNS}
-
-
-def outputs(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    return execute_all(RUNS, tmp_path_factory.mktemp("notebooks_more"))
 
 
 def markdown_outputs(nb: nbformat.NotebookNode) -> str:
@@ -65,31 +31,10 @@ def markdown_outputs(nb: nbformat.NotebookNode) -> str:
                      if "text/markdown" in o.get("data", {}))
 
 
-def key_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    cells = [c for c in nb.cells if "key-results" in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1, "exactly one cell tagged key-results"
-    data = [o["data"]["application/json"] for o in cells[0].outputs
-            if "application/json" in o.get("data", {})]
-    assert len(data) == 1
-    return json.loads(json.dumps(data[0]))
-
-
-def expected_lang(requested: str) -> str:
-    return requested if requested == "en" or find_cjk_font() is not None else "en"
-
-
 @pytest.mark.parametrize("name", RUNS)
 def test_runs_cleanly(executed: dict[str, nbformat.NotebookNode], name: str) -> None:
-    nb = executed[name]
-    outs = outputs(nb)
-    assert not [o for o in outs if o["output_type"] == "error"]
-    stderr = "".join(o["text"] for o in outs if o["output_type"] == "stream"
-                     and o["name"] == "stderr")
-    assert "missing from font" not in stderr
-    assert "findfont" not in stderr
-    assert "Warning" not in stderr.replace("MissingCJKFontWarning", "")
-    assert sum("image/png" in o.get("data", {}) for o in outs) >= 1
-    assert key_results(nb)["lang"] == expected_lang(RUNS[name][1]["lang"])
+    assert_ran_cleanly(executed[name], RUNS[name][1]["lang"])
+    assert "findfont" not in stderr(executed[name])
 
 
 def test_street_results(executed: dict[str, nbformat.NotebookNode]) -> None:

@@ -7,23 +7,16 @@ with a cell tagged ``key-results`` whose output carries its headline numbers as
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import papermill
 import pytest
+from notebook_runs import Runs, assert_ran_cleanly, execute, execute_all, key_results
 
 from chengguan.stats import poisson_interval
-from chengguan.theme import find_cjk_font
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-KERNEL = "chengguan"
-
-RUNS: dict[str, tuple[str, dict[str, Any]]] = {
+RUNS: Runs = {
     "garbage-zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
     "garbage-en": ("garbage_sorting", {"lang": "en"}),
     "demolition-zh": ("illegal_construction", {"lang": "zh", "log_scale": False}),
@@ -35,60 +28,14 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _execute(stem: str, parameters: dict[str, Any], output: str) -> str | None:
-    """Run one notebook; the error text when it fails (for the assertion message), else None."""
-    try:
-        papermill.execute_notebook(
-            str(NOTEBOOKS / f"{stem}.ipynb"), output, parameters=parameters, kernel_name=KERNEL,
-            cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
-        )
-    except papermill.PapermillExecutionError as error:
-        return f"{error.ename}: {error.evalue}"
-    return None
-
-
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
-    out = tmp_path_factory.mktemp("notebooks")
-    paths = {name: str(out / f"{name}.ipynb") for name in RUNS}
-    with ProcessPoolExecutor(max_workers=len(RUNS)) as pool:
-        futures = {name: pool.submit(_execute, stem, params, paths[name])
-                   for name, (stem, params) in RUNS.items()}
-        errors = {name: f.result() for name, f in futures.items()}
-    failed = {name: e for name, e in errors.items() if e}
-    assert not failed, failed
-    return {name: nbformat.read(paths[name], as_version=4) for name in RUNS}
-
-
-def outputs(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
-
-
-def key_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    cells = [c for c in nb.cells if "key-results" in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1, "exactly one cell tagged key-results"
-    data = [o["data"]["application/json"] for o in cells[0].outputs
-            if "application/json" in o.get("data", {})]
-    assert len(data) == 1
-    return json.loads(json.dumps(data[0]))
-
-
-def expected_lang(requested: str) -> str:
-    return requested if requested == "en" or find_cjk_font() is not None else "en"
+    return execute_all(RUNS, tmp_path_factory.mktemp("notebooks"))
 
 
 @pytest.mark.parametrize("name", RUNS)
 def test_runs_cleanly(executed: dict[str, nbformat.NotebookNode], name: str) -> None:
-    nb = executed[name]
-    outs = outputs(nb)
-    assert not [o for o in outs if o["output_type"] == "error"]
-    stderr = "".join(o["text"] for o in outs if o["output_type"] == "stream"
-                     and o["name"] == "stderr")
-    assert "missing from font" not in stderr
-    assert "Warning" not in stderr.replace("MissingCJKFontWarning", "")
-    assert sum("image/png" in o.get("data", {}) for o in outs) >= 1
-    results = key_results(nb)
-    assert results["lang"] == expected_lang(RUNS[name][1]["lang"])
+    assert_ran_cleanly(executed[name], RUNS[name][1]["lang"])
 
 
 def test_garbage_results(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -128,10 +75,7 @@ def test_nonsite_results(executed: dict[str, nbformat.NotebookNode]) -> None:
 def test_bad_parameter_fails_in_the_check_cell(tmp_path: Path) -> None:
     output = tmp_path / "bad.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as caught:
-        papermill.execute_notebook(
-            str(NOTEBOOKS / "garbage_sorting.ipynb"), str(output), parameters={"lang": "fr"},
-            kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
-        )
+        execute("garbage_sorting", {"lang": "fr"}, output)
     assert caught.value.ename == "ParameterError"
     assert "lang" in caught.value.evalue and "fr" in caught.value.evalue
     code = [c for c in nbformat.read(output, as_version=4).cells if c.cell_type == "code"]

@@ -74,6 +74,11 @@ def pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
+def indicator_label(row: pd.Series, lang: str) -> str:
+    """The indicator name of an observation row in ``lang``."""
+    return str(row["indicator_zh"] if lang == "zh" else row["indicator_en"])
+
+
 def select(
     obs: pd.DataFrame,
     indicator_id: str | Iterable[str],
@@ -188,6 +193,62 @@ def format_value(value: float, qualifier: str = "exact", unit: str | None = None
         label = unit_label(unit, "zh" if lang == "zh" else "en")
         text = f"{text}{'' if lang == 'zh' or unit == 'percent' else ' '}{label}"
     return text
+
+
+def share_of_all_cases(part_key: str, part: float, total: pd.Series, *, part_note: str = "exact",
+                       assume_below_next_step: bool = True) -> pd.DataFrame:
+    """``part`` as a share of all cases (the observation ``total``), as the bounds it allows.
+
+    A total printed "10.8 万余起" (more than 108,000) makes part/108000 an *upper* bound of the
+    share. Under ``assume_below_next_step`` the total is also taken to be below the next step of
+    its last written digit (108,000 + 1,000; "10.8 万余" would otherwise have been written
+    "10.9 万"), which gives a lower bound too. Columns: quantity (``part_key``,
+    "all_cases_printed", then the share rows of :data:`SHARE_WORDS`), value, note.
+    """
+    t = float(total["value"])
+    rows = [{"quantity": part_key, "value": part, "note": part_note},
+            {"quantity": "all_cases_printed", "value": t, "note": total["qualifier"]}]
+    if total["qualifier"] in BOUNDED:
+        rows.append({"quantity": "share_upper_bound", "value": part / t,
+                     "note": "total is 'more than' the printed value"})
+        if assume_below_next_step:
+            top = t + resolution(str(total["number_text"]))
+            rows.append({"quantity": "assumed_all_cases_max", "value": top,
+                         "note": "ASSUMPTION: total below the next step of its last digit"})
+            rows.append({"quantity": "share_lower_bound", "value": part / top,
+                         "note": "under the assumption"})
+    else:
+        rows.append({"quantity": "share", "value": part / t, "note": "point"})
+    return pd.DataFrame(rows)
+
+
+SHARE_WORDS: dict[str, tuple[str, str]] = {
+    "share_upper_bound": ("占比上限", "share: upper bound"),
+    "share_lower_bound": ("占比下限（在假设下）", "share: lower bound (under the assumption)"),
+    "share": ("占比", "share"),
+}
+"""(zh, en) names of the share rows of :func:`share_of_all_cases`; each domain adds its own
+names of the part, the printed total and the assumed maximum."""
+
+
+def share_table(share: pd.DataFrame, words: Mapping[str, tuple[str, str]], lang: str,
+                digits: int = 2) -> pd.DataFrame:
+    """:func:`share_of_all_cases` as a readable table: names from ``words``, shares as %.
+
+    Only the printed total keeps its qualifier mark; the part and the assumed maximum are shown
+    as plain counts.
+    """
+    shown = []
+    for q, v, note in zip(share["quantity"], share["value"], share["note"]):
+        if q.startswith("share"):
+            shown.append(f"{v:.{digits}%}")
+        else:
+            shown.append(format_value(v, note if q == "all_cases_printed" else "exact", "case",
+                                      lang))
+    return pd.DataFrame({
+        pick(lang, "量", "quantity"): [pick(lang, *words[q]) for q in share["quantity"]],
+        pick(lang, "数值", "value"): shown,
+    })
 
 
 def period_label(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
@@ -327,6 +388,31 @@ def plan_sentences(keywords: Iterable[str], source_id: str | None = None,
     words = list(keywords)
     sentences = [s.strip() for s in re.split(r"(?<=[。；])", text) if s.strip()]
     return [s for s in sentences if any(w in s for w in words)]
+
+
+def quoted(sentences: Iterable[str]) -> str:
+    """``sentences`` as Markdown block quotes, HTML-escaped, one paragraph each."""
+    return "\n".join(f"> {escape(s)}\n" for s in sentences)
+
+
+def plan_statement(plan_targets: pd.DataFrame, keywords: Iterable[str], lang: str,
+                   domain_en: str = "this domain") -> str:
+    """What the 2023 plan says about a domain: its numeric targets and sentences, counted.
+
+    ``plan_targets`` are the domain's observations with status "target"; the sentences are those
+    of :func:`plan_sentences` naming one of ``keywords``, quoted after the counts. ``domain_en``
+    names the domain(s) in English ("this domain", "these domains"); Chinese says 本领域 for both.
+    """
+    words = list(keywords)
+    sentences = plan_sentences(words)
+    text = pick(lang,
+                f"2023 年计划中本领域的数值目标：{len(plan_targets)} 项。计划部分含“{'、'.join(words)}”"
+                f"之一的句子：{len(sentences)} 句。",
+                f"Numeric targets of the 2023 plan in {domain_en}: {len(plan_targets)}. Sentences "
+                f"of the plan naming one of {', '.join(words)}: {len(sentences)}.")
+    if sentences:
+        text += "\n\n" + quoted(sentences)
+    return text
 
 
 def recognitions_matching(recognitions: pd.DataFrame, domain_ids: Iterable[str],

@@ -17,6 +17,7 @@ from chengguan.analysis.common import (
     BOUND_WORDS,
     bound_of_ratio,
     format_value,
+    indicator_label,
     period_label,
     pick,
     select,
@@ -53,10 +54,6 @@ FUNNEL: tuple[FunnelStep, ...] = (
 )
 
 
-def _label(row: pd.Series, lang: str) -> str:
-    return str(row["indicator_zh"] if lang == "zh" else row["indicator_en"])
-
-
 def funnel(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFrame:
     """The enforcement chain of ``year`` (city-wide), each step with its ratio to the step before.
 
@@ -77,13 +74,13 @@ def funnel(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFram
             {
                 "step": number,
                 "indicator_id": step.indicator_id,
-                "label": _label(row, lang),
+                "label": indicator_label(row, lang),
                 "kind": step.kind,
                 "value": float(row["value"]),
                 "unit": row["unit"],
                 "qualifier": row["qualifier"],
                 "relative_to": step.relative_to,
-                "relative_to_label": _label(base, lang) if base is not None else None,
+                "relative_to_label": indicator_label(base, lang) if base is not None else None,
                 "ratio": float(row["value"]) / float(base["value"]) if base is not None else None,
                 "ratio_bound": (bound_of_ratio(row["qualifier"], base["qualifier"])
                                 if base is not None else None),
@@ -403,7 +400,7 @@ def plan_statement(plan_targets: pd.DataFrame, lang: str) -> str:
                 f"`target`). Sentences of the plan naming {', '.join(PLAN_KEYWORDS)}: "
                 f"{len(sentences)}.")
     if sentences:
-        text += "\n\n" + "\n".join(f"> {common.escape(s)}\n" for s in sentences)
+        text += "\n\n" + common.quoted(sentences)
     return text
 
 

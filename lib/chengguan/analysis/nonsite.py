@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from chengguan.analysis import common
 from chengguan.analysis.common import (
     BOUND_WORDS,
-    BOUNDED,
     bound_of_ratio,
     format_value,
     pick,
@@ -37,56 +37,26 @@ def nonsite_share(obs: pd.DataFrame, year: int = 2022, assume_all_cases_below_ne
     The total is printed as "10.8 万余起" (more than 108,000), so 4119/108000 is an *upper* bound
     of the share. With the named assumption ``assume_all_cases_below_next_step`` the total is
     also taken to be below the next step of its last written digit (108,000 + 1,000): "10.8 万余"
-    would otherwise have been written "10.9 万". That gives a lower bound too.
-    Columns: quantity, value, note.
+    would otherwise have been written "10.9 万". That gives a lower bound too
+    (:func:`common.share_of_all_cases`). Columns: quantity, value, note.
     """
     nonsite = single(obs, NONSITE_CASES, year=year)
-    total = single(obs, ALL_CASES, year=year)
-    n, t = float(nonsite["value"]), float(total["value"])
-    rows = [
-        {"quantity": "nonsite_cases", "value": n, "note": nonsite["qualifier"]},
-        {"quantity": "all_cases_printed", "value": t, "note": total["qualifier"]},
-    ]
-    if total["qualifier"] in BOUNDED:
-        rows.append({"quantity": "share_upper_bound", "value": n / t,
-                     "note": "total is 'more than' the printed value"})
-        if assume_all_cases_below_next_step:
-            top = t + resolution(str(total["number_text"]))
-            rows.append({"quantity": "assumed_all_cases_max", "value": top,
-                         "note": "ASSUMPTION: total below the next step of its last digit"})
-            rows.append({"quantity": "share_lower_bound", "value": n / top,
-                         "note": "under the assumption"})
-    else:
-        rows.append({"quantity": "share", "value": n / t, "note": "point"})
-    return pd.DataFrame(rows)
+    return common.share_of_all_cases(
+        "nonsite_cases", float(nonsite["value"]), single(obs, ALL_CASES, year=year),
+        part_note=nonsite["qualifier"], assume_below_next_step=assume_all_cases_below_next_step)
 
 
-SHARE_WORDS = {
+SHARE_WORDS: dict[str, tuple[str, str]] = {
+    **common.SHARE_WORDS,
     "nonsite_cases": ("非现场执法案件", "non-site cases"),
     "all_cases_printed": ("全部案件（印刷值）", "all cases (as printed)"),
-    "share_upper_bound": ("占比上限", "share: upper bound"),
     "assumed_all_cases_max": ("假设：全部案件上限", "ASSUMPTION: all cases at most"),
-    "share_lower_bound": ("占比下限（在假设下）", "share: lower bound (under the assumption)"),
-    "share": ("占比", "share"),
 }
 
 
 def share_table(share: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`nonsite_share` as a readable table (shares as percentages)."""
-    shown = []
-    for q, v, note in zip(share["quantity"], share["value"], share["note"]):
-        if q.startswith("share"):
-            shown.append(f"{v:.3%}")
-        elif q == "all_cases_printed":
-            shown.append(format_value(v, note, "case", lang))
-        else:
-            shown.append(format_value(v, "exact", "case", lang))
-    return pd.DataFrame(
-        {
-            pick(lang, "量", "quantity"): [pick(lang, *SHARE_WORDS[q]) for q in share["quantity"]],
-            pick(lang, "数值", "value"): shown,
-        }
-    )
+    return common.share_table(share, SHARE_WORDS, lang, digits=3)
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from chengguan.analysis import common, demolition
-from chengguan.analysis.common import format_value, pick, select, single
+from chengguan.analysis.common import format_value, indicator_label, pick, select, single
 from chengguan.stats import poisson_rate, proportion
 
 DOMAIN = "residential_communities"
 HOUSING_CASES = "housing_management_cases"
 REMAINDER = "remainder"
 CASE_EXAMPLE = "minimum_rental_unit_penalty_example"
-
-
-def _label(row: pd.Series, lang: str) -> str:
-    return str(row["indicator_zh"] if lang == "zh" else row["indicator_en"])
 
 
 def housing_breakdown(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFrame:
@@ -42,10 +38,10 @@ def housing_breakdown(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> 
     if parts.empty:
         raise LookupError(f"no listed parts of {HOUSING_CASES!r} in {year}")
     t = float(total["value"])
-    rows = [{"indicator_id": HOUSING_CASES, "label": _label(total, lang), "kind": "total",
+    rows = [{"indicator_id": HOUSING_CASES, "label": indicator_label(total, lang), "kind": "total",
              "value": t, "share": 1.0, "source_id": total["source_id"]}]
     for _, p in parts.iterrows():
-        rows.append({"indicator_id": p["indicator_id"], "label": _label(p, lang), "kind": "part",
+        rows.append({"indicator_id": p["indicator_id"], "label": indicator_label(p, lang), "kind": "part",
                      "value": float(p["value"]), "share": float(p["value"]) / t,
                      "source_id": p["source_id"]})
     rest = t - float(parts["value"].sum())
@@ -194,9 +190,9 @@ def residential_demolition(obs: pd.DataFrame, year: int = 2022, lang: str = "en"
     share = float(a.loc["residential", "share_of_citywide"])
     city = float(a.loc[demolition.CITYWIDE, "area_m2"])
     return pd.DataFrame([
-        {"label": _label(area, lang), "value": float(area["value"]), "unit": area["unit"],
+        {"label": indicator_label(area, lang), "value": float(area["value"]), "unit": area["unit"],
          "qualifier": area["qualifier"], "note": ""},
-        {"label": _label(notes, lang), "value": float(notes["value"]), "unit": notes["unit"],
+        {"label": indicator_label(notes, lang), "value": float(notes["value"]), "unit": notes["unit"],
          "qualifier": notes["qualifier"], "note": ""},
         {"label": pick(lang, "小区拆违面积 ÷ 全市拆违面积", "residential area ÷ city-wide demolished area"),
          "value": share, "unit": "ratio", "qualifier": "exact",
@@ -264,16 +260,7 @@ def targets(obs: pd.DataFrame) -> pd.DataFrame:
 
 def plan_statement(plan_targets: pd.DataFrame, lang: str) -> str:
     """What the 2023 plan says about residential communities: targets and sentences, counted."""
-    sentences = common.plan_sentences(PLAN_KEYWORDS)
-    keys = "、".join(PLAN_KEYWORDS)
-    text = pick(lang,
-                f"2023 年计划中本领域的数值目标：{len(plan_targets)} 项。计划部分含“{keys}”之一的句子："
-                f"{len(sentences)} 句。",
-                f"Numeric targets of the 2023 plan in this domain: {len(plan_targets)}. Sentences of "
-                f"the plan naming one of {', '.join(PLAN_KEYWORDS)}: {len(sentences)}.")
-    if sentences:
-        text += "\n\n" + "\n".join(f"> {common.escape(s)}\n" for s in sentences)
-    return text
+    return common.plan_statement(plan_targets, PLAN_KEYWORDS, lang)
 
 
 def findings(breakdown: pd.DataFrame, rect: pd.DataFrame, lang: str) -> str:

@@ -22,6 +22,7 @@ from chengguan.analysis.common import (
     BOUNDED,
     bound_of_ratio,
     format_value,
+    indicator_label,
     pick,
     resolution,
     single,
@@ -58,10 +59,6 @@ ISSUES: tuple[Issue, ...] = (
 )
 
 
-def _label(row: pd.Series, lang: str) -> str:
-    return str(row["indicator_zh"] if lang == "zh" else row["indicator_en"])
-
-
 def measures(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFrame:
     """Every city-wide street measure of ``year``, grouped by issue.
 
@@ -78,7 +75,7 @@ def measures(obs: pd.DataFrame, year: int = 2022, lang: str = "en") -> pd.DataFr
                 "issue": issue.key,
                 "issue_label": pick(lang, issue.name_zh, issue.name_en),
                 "indicator_id": indicator_id,
-                "label": _label(r, lang),
+                "label": indicator_label(r, lang),
                 "role": role,
                 "value": float(r["value"]),
                 "unit": r["unit"],
@@ -249,50 +246,26 @@ def street_share_of_all_cases(obs: pd.DataFrame, year: int = 2022,
 
     The system total is printed "10.8 万余起" (more than 108,000), so the street cases over it is
     an *upper* bound. Under ``assume_below_next_step`` the total is below 108,000 + the step of
-    its last digit, which gives a lower bound too. Columns: quantity, value, note.
+    its last digit, which gives a lower bound too (:func:`common.share_of_all_cases`).
+    Columns: quantity, value, note.
     """
     table = measures(obs, year)
     street = float(table.loc[table["role"] == "case", "value"].sum())
-    total = single(obs, ALL_CASES, year=year)
-    t = float(total["value"])
-    rows = [{"quantity": "street_cases", "value": street, "note": "exact"},
-            {"quantity": "all_cases_printed", "value": t, "note": total["qualifier"]}]
-    if total["qualifier"] in BOUNDED:
-        rows.append({"quantity": "share_upper_bound", "value": street / t,
-                     "note": "total is 'more than' the printed value"})
-        if assume_below_next_step:
-            top = t + resolution(str(total["number_text"]))
-            rows.append({"quantity": "assumed_all_cases_max", "value": top,
-                         "note": "ASSUMPTION: total below the next step of its last digit"})
-            rows.append({"quantity": "share_lower_bound", "value": street / top,
-                         "note": "under the assumption"})
-    else:
-        rows.append({"quantity": "share", "value": street / t, "note": "point"})
-    return pd.DataFrame(rows)
+    return common.share_of_all_cases("street_cases", street, single(obs, ALL_CASES, year=year),
+                                     assume_below_next_step=assume_below_next_step)
 
 
 SHARE_WORDS: dict[str, tuple[str, str]] = {
+    **common.SHARE_WORDS,
     "street_cases": ("街面七类案件合计", "street cases, seven issues together"),
     "all_cases_printed": ("全系统案件（印刷值）", "all cases of the system (as printed)"),
-    "share_upper_bound": ("占比上限", "share: upper bound"),
     "assumed_all_cases_max": ("假设：全系统案件上限", "ASSUMPTION: all cases at most"),
-    "share_lower_bound": ("占比下限（在假设下）", "share: lower bound (under the assumption)"),
-    "share": ("占比", "share"),
 }
 
 
 def share_table(share: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`street_share_of_all_cases` as a readable table."""
-    shown = []
-    for q, v, note in zip(share["quantity"], share["value"], share["note"]):
-        if q.startswith("share"):
-            shown.append(f"{v:.2%}")
-        else:
-            shown.append(format_value(v, note if q == "all_cases_printed" else "exact", "case", lang))
-    return pd.DataFrame({
-        pick(lang, "量", "quantity"): [pick(lang, *SHARE_WORDS[q]) for q in share["quantity"]],
-        pick(lang, "数值", "value"): shown,
-    })
+    return common.share_table(share, SHARE_WORDS, lang, digits=2)
 
 
 # -- the city-wide order campaign (二（九）) -------------------------------------------------------
@@ -326,7 +299,7 @@ def order_figures(obs: pd.DataFrame, year: int = 2022, lang: str = "en",
             high = value
         rows.append({
             "indicator_id": indicator_id,
-            "label": _label(r, lang),
+            "label": indicator_label(r, lang),
             "role": role,
             "value": value,
             "qualifier": r["qualifier"],
@@ -514,16 +487,7 @@ def findings(table: pd.DataFrame, ratio_table: pd.DataFrame, share: pd.DataFrame
 
 def plan_statement(plan_targets: pd.DataFrame, lang: str) -> str:
     """What the 2023 plan says about street order: its numeric targets and sentences, counted."""
-    sentences = common.plan_sentences(PLAN_KEYWORDS)
-    keys = "、".join(PLAN_KEYWORDS)
-    text = pick(lang,
-                f"2023 年计划中本领域的数值目标：{len(plan_targets)} 项。计划部分含“{keys}”之一的句子："
-                f"{len(sentences)} 句。",
-                f"Numeric targets of the 2023 plan in these domains: {len(plan_targets)}. Sentences "
-                f"of the plan naming one of {', '.join(PLAN_KEYWORDS)}: {len(sentences)}.")
-    if sentences:
-        text += "\n\n" + "\n".join(f"> {common.escape(s)}\n" for s in sentences)
-    return text
+    return common.plan_statement(plan_targets, PLAN_KEYWORDS, lang, domain_en="these domains")
 
 
 def key_results(obs: pd.DataFrame, recognitions: pd.DataFrame, confidence: float,

@@ -1,0 +1,30 @@
+"""Fixtures shared by the analysis tests: the real observations and a plotting language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import matplotlib
+
+# Before any test imports pyplot: figures are drawn off-screen.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from chengguan.tables import load_observations  # noqa: E402
+from chengguan.theme import use_theme  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def obs() -> pd.DataFrame:
+    """The observations table in English, loaded once per test module."""
+    return load_observations(lang="en")
+
+
+@pytest.fixture
+def lang() -> Iterator[str]:
+    """The plotting language the theme can honour ("zh" needs a CJK font); figures closed after."""
+    yield use_theme("zh").lang
+    plt.close("all")

@@ -1,0 +1,94 @@
+"""Executing the domain notebooks for the tests: papermill runs in parallel, reading their outputs.
+
+Shared by ``test_notebooks_run.py`` and ``test_notebooks_more.py``. Each run is one kernel in its
+own process so a module's runs overlap; each notebook ends with a cell tagged ``key-results``
+whose output carries its headline numbers as ``application/json``.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+
+from chengguan.theme import find_cjk_font
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL = "chengguan"
+
+Runs = dict[str, tuple[str, dict[str, Any]]]
+"""Run name -> (notebook stem, papermill parameters)."""
+
+
+def execute(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
+    """Run one notebook of ``notebooks/`` through papermill into ``output``."""
+    papermill.execute_notebook(
+        str(NOTEBOOKS / f"{stem}.ipynb"), str(output), parameters=parameters, kernel_name=KERNEL,
+        cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
+    )
+
+
+def _execute_or_error(stem: str, parameters: dict[str, Any], output: str) -> str | None:
+    """Run one notebook; the error text when it fails (for the assertion message), else None."""
+    try:
+        execute(stem, parameters, output)
+    except papermill.PapermillExecutionError as error:
+        return f"{error.ename}: {error.evalue}"
+    return None
+
+
+def execute_all(runs: Runs, out: Path) -> dict[str, nbformat.NotebookNode]:
+    """Execute every run in parallel processes into ``out``; the executed notebooks by run name.
+
+    Fails (assertion) with every run's error text when any run fails.
+    """
+    paths = {name: str(out / f"{name}.ipynb") for name in runs}
+    with ProcessPoolExecutor(max_workers=len(runs)) as pool:
+        futures = {name: pool.submit(_execute_or_error, stem, params, paths[name])
+                   for name, (stem, params) in runs.items()}
+        errors = {name: f.result() for name, f in futures.items()}
+    failed = {name: e for name, e in errors.items() if e}
+    assert not failed, failed
+    return {name: nbformat.read(paths[name], as_version=4) for name in runs}
+
+
+def outputs(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """All outputs of the code cells, in order."""
+    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def stderr(nb: nbformat.NotebookNode) -> str:
+    """Everything the notebook wrote to stderr (where font and other warnings land)."""
+    return "".join(o["text"] for o in outputs(nb)
+                   if o["output_type"] == "stream" and o["name"] == "stderr")
+
+
+def key_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The JSON output of the one cell tagged ``key-results``."""
+    cells = [c for c in nb.cells if "key-results" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, "exactly one cell tagged key-results"
+    data = [o["data"]["application/json"] for o in cells[0].outputs
+            if "application/json" in o.get("data", {})]
+    assert len(data) == 1
+    return json.loads(json.dumps(data[0]))
+
+
+def assert_ran_cleanly(nb: nbformat.NotebookNode, requested_lang: str) -> None:
+    """No error output, no font (or other) warning on stderr, a figure, the language expected."""
+    outs = outputs(nb)
+    assert not [o for o in outs if o["output_type"] == "error"]
+    errors = stderr(nb)
+    assert "missing from font" not in errors
+    assert "Warning" not in errors.replace("MissingCJKFontWarning", "")
+    assert sum("image/png" in o.get("data", {}) for o in outs) >= 1
+    assert key_results(nb)["lang"] == expected_lang(requested_lang)
+
+
+def expected_lang(requested: str) -> str:
+    """The language a run ends up in: Chinese falls back to English without a CJK font."""
+    return requested if requested == "en" or find_cjk_font() is not None else "en"
