@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ManifestError as err:
             sys.stderr.write(f"chengguan-build: {err}\n")
             return EXIT_REFUSED
+        except BrokenPipeError:  # `chengguan-build --list | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
     options = BuildOptions(patterns=args.runs, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
                            timeout=args.timeout, show_code=args.show_code)
     try:
