@@ -17,6 +17,10 @@ from chengguan.tables import load_sources
         ("exact", "more_than", "upper"),
         ("at_least", "more_than", "unknown"),
         ("approximate", "exact", "approximate"),
+        ("at_most", "exact", "upper"),
+        ("exact", "at_most", "lower"),
+        ("more_than", "at_most", "lower"),
+        ("at_most", "at_most", "unknown"),
     ],
 )
 def test_bound_of_ratio(num: str, den: str, expected: str) -> None:

@@ -36,7 +36,3 @@ def raw_dir() -> Path:
 
 def notebooks_dir() -> Path:
     return project_root() / "notebooks"
-
-
-def outputs_dir() -> Path:
-    return project_root() / "outputs"

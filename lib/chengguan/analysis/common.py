@@ -28,13 +28,6 @@ QUALIFIER_MARK: dict[str, str] = {
 }
 """A one-character mark put before a value that the source qualifies ("10.8 万余" -> ">108000")."""
 
-QUALIFIER_WORDS: dict[str, dict[str, str]] = {
-    "zh": {"exact": "", "more_than": "余/以上", "at_least": "不少于", "approximate": "约",
-           "at_most": "不超过"},
-    "en": {"exact": "", "more_than": "more than", "at_least": "at least",
-           "approximate": "about", "at_most": "at most"},
-}
-
 RELIABILITY_WORDS: dict[str, dict[str, str]] = {
     "zh": {"high": "高", "medium": "中", "low": "低"},
     "en": {"high": "high", "medium": "medium", "low": "low"},
@@ -61,7 +54,8 @@ def vocab(table: dict[str, dict[str, str]], lang: str, key: str) -> str:
     return table["zh" if lang == "zh" else "en"].get(key, key)
 
 
-BOUNDED = frozenset({"more_than", "at_least"})
+BOUNDED = frozenset({"more_than", "at_least"})  # lower bounds
+UPPER_BOUNDED = frozenset({"at_most"})
 """Qualifiers that make the printed value a lower bound of the true one."""
 
 
@@ -135,16 +129,19 @@ def single_or_none(obs: pd.DataFrame, indicator_id: str | None, **filters: Any) 
 def bound_of_ratio(numerator_qualifier: str, denominator_qualifier: str) -> str:
     """What a ratio of two qualified values is: "point", "lower" or "upper" bound, or "unknown".
 
-    "More than N" in the numerator makes N/D a lower bound; in the denominator an upper bound;
-    in both, the ratio could move either way. Approximate values give an "approximate" ratio.
+    "More than N" in the numerator makes N/D a lower bound, in the denominator an upper bound;
+    "at most" does the opposite. When the two sides push in opposite directions, the ratio could
+    move either way. Approximate values give an "approximate" ratio.
     """
-    num, den = numerator_qualifier in BOUNDED, denominator_qualifier in BOUNDED
-    if num and den:
+    pushes = set()
+    if numerator_qualifier in BOUNDED or denominator_qualifier in UPPER_BOUNDED:
+        pushes.add("lower")
+    if numerator_qualifier in UPPER_BOUNDED or denominator_qualifier in BOUNDED:
+        pushes.add("upper")
+    if len(pushes) == 2:
         return "unknown"
-    if num:
-        return "lower"
-    if den:
-        return "upper"
+    if pushes:
+        return pushes.pop()
     if "approximate" in (numerator_qualifier, denominator_qualifier):
         return "approximate"
     return "point"

@@ -253,8 +253,9 @@ CAMPAIGNS: tuple[Campaign, ...] = (
     Campaign("disinfection", "环境清洁消杀检查", "epidemic cleaning/disinfection checks",
              "epidemic_disinfection_person_times", "epidemic_disinfection_inspections",
              "epidemic_disinfection_problems", "problems"),
-    Campaign("couriers", "街面寄递人员检查", "epidemic courier checks", None,
-             "epidemic_couriers_checked", "epidemic_courier_problems", "problems"),
+    # 检查街面寄递人员 counts the people checked (人次), so it is a person-times input.
+    Campaign("couriers", "街面寄递人员检查", "epidemic courier checks", "epidemic_couriers_checked",
+             None, "epidemic_courier_problems", "problems"),
     Campaign("site_code", "“场所码”核查", "epidemic site-code checks", None,
              "epidemic_site_code_checks", "epidemic_site_code_problems", "problems"),
     Campaign("self_built", "自建房百日攻坚", "self-built housing campaign", None,
