@@ -27,6 +27,11 @@ def test_bound_of_ratio(num: str, den: str, expected: str) -> None:
     assert common.bound_of_ratio(num, den) == expected
 
 
+@pytest.mark.parametrize(("level", "label"), [(0.95, "95%"), (0.975, "97.5%"), (0.999, "99.9%")])
+def test_confidence_label_keeps_every_digit_that_matters(level: float, label: str) -> None:
+    assert common.confidence_label(level) == label
+
+
 def test_rounding_range_and_resolution_follow_the_written_digits() -> None:
     assert common.rounding_range("19.6万") == (195500.0, 196500.0)
     assert common.rounding_range("89.4%") == pytest.approx((89.35, 89.45))

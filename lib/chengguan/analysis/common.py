@@ -68,6 +68,11 @@ def pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
+def confidence_label(confidence: float) -> str:
+    """A confidence level as a percentage without spurious digits: 0.95 -> "95%", 0.975 -> "97.5%"."""
+    return f"{round(confidence * 100, 3):g}%"
+
+
 def indicator_label(row: pd.Series, lang: str) -> str:
     """The indicator name of an observation row in ``lang``."""
     return str(row["indicator_zh"] if lang == "zh" else row["indicator_en"])

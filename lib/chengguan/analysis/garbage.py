@@ -326,7 +326,7 @@ def plot_period_comparison(table: pd.DataFrame, lang: str, confidence: float) ->
                 ax.set_ylabel(part["measure_label"].iloc[0], fontsize=9)
             ax.set_ylim(bottom=0)
             ax.tick_params(labelsize=8)
-    pct = f"{confidence * 100:g}%"
+    pct = common.confidence_label(confidence)
     axes[0][0].set_title(pick(lang, f"按真实时期长度绘制（阴影：{pct} 精确 Poisson 区间）",
                               f"Each period drawn over its real dates (band: {pct} exact Poisson)"),
                          fontsize=10)

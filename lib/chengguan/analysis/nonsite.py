@@ -364,8 +364,8 @@ def plot_yields(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
                          pick(lang, "界值（≥ 下限，≤ 上限，? 方向不定）",
                               "bound (≥ lower, ≤ upper, ? direction unknown)")],
                loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(pick(lang, f"各专项行动的产出率（对数坐标，{confidence:.0%} 精确 Poisson 区间）",
-                      f"Yield of each campaign (log scale, {confidence:.0%} exact Poisson "
+    fig.suptitle(pick(lang, f"各专项行动的产出率（对数坐标，{common.confidence_label(confidence)} 精确 Poisson 区间）",
+                      f"Yield of each campaign (log scale, {common.confidence_label(confidence)} exact Poisson "
                       "intervals)"),
                  fontsize=10)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
@@ -375,7 +375,7 @@ def plot_yields(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
 def accuracy_table(accuracy: pd.DataFrame, lang: str, confidence: float) -> pd.DataFrame:
     """:func:`record_accuracy` as a readable table."""
     a = accuracy.iloc[0]
-    pct = f"{confidence:.0%}"
+    pct = common.confidence_label(confidence)
     rows = [
         (pick(lang, "核查记录数", "records checked"), f"{a['records_checked']:,.0f}"),
         (pick(lang, "公布准确率", "accuracy as printed"), f"{a['accuracy_printed']:.0%}"),

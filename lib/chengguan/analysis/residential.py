@@ -147,7 +147,7 @@ def rectification(obs: pd.DataFrame, confidence: float = 0.95, year: int = 2022,
 
 def rectification_table(table: pd.DataFrame, lang: str, confidence: float) -> pd.DataFrame:
     """:func:`rectification` as a readable table."""
-    pct = f"{confidence * 100:g}%"
+    pct = common.confidence_label(confidence)
     return pd.DataFrame({
         pick(lang, "比值", "ratio"): table["label"],
         pick(lang, "计算", "computed as"): [f"{k:,.0f} / {n:,.0f}" for k, n in
@@ -173,8 +173,8 @@ def plot_rectification(table: pd.DataFrame, lang: str, confidence: float) -> Fig
     ax.set_ylim(-0.6, len(table) - 0.1)  # room for the label above the top row
     ax.set_yticks(y, table["label"], fontsize=8.5)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.0%}"))
-    ax.set_title(pick(lang, f"整改与注记（{confidence * 100:g}% 区间；整改可能落在以后的时期）",
-                      f"Rectification and annotation ({confidence * 100:g}% intervals; rectification "
+    ax.set_title(pick(lang, f"整改与注记（{common.confidence_label(confidence)} 区间；整改可能落在以后的时期）",
+                      f"Rectification and annotation ({common.confidence_label(confidence)} intervals; rectification "
                       "may fall in a later period)"), fontsize=10)
     fig.tight_layout()
     return fig

@@ -206,7 +206,7 @@ def ratios_table(table: pd.DataFrame, lang: str, confidence: float) -> pd.DataFr
     """:func:`ratios` as a readable table."""
     kinds = {"proportion": pick(lang, "比例（二项）", "proportion (binomial)"),
              "rate": pick(lang, "比率（Poisson）", "rate (Poisson)")}
-    pct = f"{confidence:.1%}".replace(".0%", "%")
+    pct = common.confidence_label(confidence)
     return pd.DataFrame({
         pick(lang, "比值", "ratio"): table["label"],
         pick(lang, "计算", "computed as"): [f"{n:,.0f} / {d:,.0f}" for n, d in
@@ -232,7 +232,7 @@ def plot_ratios(table: pd.DataFrame, lang: str, confidence: float) -> Figure:
     ax.axvline(1.0, color="#999999", lw=0.8, ls="--")
     ax.set_yticks(y, table["label"], fontsize=8.5)
     ax.set_xlim(0, max(1.2, float(table["high"].max()) * 1.35))
-    pct = f"{confidence * 100:g}%"
+    pct = common.confidence_label(confidence)
     ax.set_title(pick(lang, f"有意义分母的比值（{pct} 区间；圆：比例，方：比率）",
                       f"Ratios with a meaningful denominator ({pct} intervals; ○ proportion, □ rate)"),
                  fontsize=10)
