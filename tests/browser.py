@@ -62,7 +62,13 @@ def require_chromium() -> str:
 def browser() -> Iterator[object]:
     """A playwright ``Browser`` on the system Chromium, shared by the session."""
     executable = require_chromium()
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        message = "playwright is not installed: pip install -e '.[dev]'"
+        if in_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=list(LAUNCH_ARGS))
