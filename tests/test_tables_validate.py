@@ -88,8 +88,10 @@ def test_a_quote_with_the_raw_page_break_is_not_normalized(data: Path) -> None:
     set_cell(data, "observations", "epidemic_problems_2022", "quote",
              "发现并当场督促整改问\n\n题 4382 个")
     assert messages(data) == [
-        "data/observations.csv:8: column quote: '发现并当场督促整改问\\n\\n题 4382 个' contains "
-        "a line break (quotes are normalized: no page breaks) [quote-in-source]"
+        "data/observations.csv:8: column quote: '发现并当场督促整改问' holds a line break (the "
+        "field runs from this line to line 10): a quoted field left open swallows the rows "
+        "after it, so close the quote; quotes are normalized and hold no page breaks "
+        "[line-break]"
     ]
 
 

@@ -9,13 +9,13 @@ notebook's first cell after ``parameters``::
 
 so a bad value given to ``papermill`` directly fails early with the same message.
 
-This module is imported inside every kernel, so it stays light: ``tomllib`` and ``csv`` only.
+This module is imported inside every kernel, so it stays light: ``tomllib`` and the tables' CSV
+reader (``chengguan.tables.io``) only.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import difflib
 import math
 import os
@@ -52,11 +52,15 @@ class SpecError(ValueError):
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
+    from chengguan.tables.io import TableReadError, read_csv
+
     path = data_dir() / name
     if not path.is_file():
         raise ParameterError(f"cannot read the allowed values: {path} does not exist")
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    try:  # the tables' reader: the same encoding rule and messages as the validator
+        return [row.cells for row in read_csv(path)]
+    except TableReadError as error:
+        raise ParameterError(f"cannot read the allowed values: {error}") from None
 
 
 def _languages() -> list[str]:

@@ -15,7 +15,6 @@ keeps the offset of each kept character so that matches map back to raw spans.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from array import array
@@ -148,12 +147,14 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @lru_cache(maxsize=16)
 def _load_sources(path: Path, stamp: tuple[int, int]) -> dict[str, Source]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {
-            row["source_id"]: Source(row["source_id"], row.get("title", ""), row.get("url", ""),
-                                     row.get("raw_path", ""), row.get("sha256", ""))
-            for row in csv.DictReader(handle)
-        }
+    # Imported here: chengguan.tables imports this module, so a top-level import would be a cycle.
+    from chengguan.tables.io import read_csv
+
+    return {
+        row["source_id"]: Source(row["source_id"], row["title"], row["url"], row["raw_path"],
+                                 row["sha256"])
+        for row in read_csv(path)
+    }
 
 
 def source(source_id: str, data_dir: Path | str | None = None) -> Source:
@@ -199,8 +200,12 @@ def _normalized_text(
     del stamp
     if record.is_supplementary:
         return _supplementary_text(source_id, record.url, path)
-    # Decoding the bytes ourselves keeps every character, "\r" included, at its raw offset.
-    raw = path.read_bytes().decode("utf-8")
+    from chengguan.tables.io import read_text
+
+    # Decoding the bytes ourselves keeps every character, "\r" included, at its raw offset;
+    # the encoding rule is the tables' (UTF-8, a byte-order mark ignored, anything else refused).
+    data_name = path.parents[len(Path(record.raw_path).parts) - 1].name
+    raw = read_text(path, f"{data_name}/{record.raw_path}")
     text, offsets = normalize(raw)
     lines = tuple(range(1, raw.count("\n") + 2))
     return NormalizedText(source_id, raw, text, offsets, lines)

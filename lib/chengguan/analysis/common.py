@@ -433,11 +433,9 @@ def supplementary_notes(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
     Only rows of ``obs`` that come from the supplementary pages appear; the note (English) says
     whether the figure's definition matches the 2022 summary's.
     """
-    from chengguan import paths
+    from chengguan.tables import load_supplementary_map
 
-    mapping = pd.read_csv(paths.data_dir() / "supplementary_map.csv", dtype=str,
-                          keep_default_na=False)
-    notes = mapping.set_index("observation_id")["note"]
+    notes = load_supplementary_map().set_index("observation_id")["note"].fillna("")
     rows = obs[obs["observation_id"].isin(notes.index)].sort_values(
         ["period_start", "period_end", "indicator_id"])
     label = "indicator_zh" if lang == "zh" else "indicator_en"

@@ -25,12 +25,13 @@ if TYPE_CHECKING:
         load_recognitions,
         load_scopes,
         load_sources,
+        load_supplementary_map,
         value_of,
     )
 
 _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
-    "load_domains", "load_recognitions", "load_exclusions", "value_of",
+    "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map", "value_of",
 )
 
 __all__ = sorted(("CoverageReport", "coverage", "Problem", "validate", *_LAZY))

@@ -2,8 +2,10 @@
 
 Each CSV is read once per process with every column as text (no type inference) and converted
 by the types declared in ``schema.py``; the result is cached until a file's mtime or size
-changes. Loading neither validates nor imports the quantity parser: ``chengguan-data validate``
-is the place where rows are checked.
+changes. Loading checks only what it needs to load (encoding, CSV quoting, columns, cell types),
+and a refusal names file, line and column (:class:`TableReadError`); it does not import the
+quantity parser: ``chengguan-data validate`` is the place where rows are checked against the
+rules.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from chengguan import paths
 from chengguan.tables import schema
+from chengguan.tables.io import TableReadError, read_csv, shown_path
 from chengguan.tables.schema import TableSchema
 
 LANGS = ("zh", "en")
@@ -102,33 +105,51 @@ def _snapshot(data_dir: Path | str | None) -> _Snapshot:
 
 
 def _read(table: TableSchema, path: Path) -> pd.DataFrame:
-    # All text, empty cells as "": the declared types are applied by _typed, never guessed.
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                        usecols=list(table.columns))
-    return frame[list(table.columns)]
+    """Every cell of the table as text ("" when empty), refusing what cannot be loaded.
+
+    The file is read by the validator's reader (same encoding rule, same line numbers), so a
+    refusal names the file, the line and the column: another encoding, a quote left open, a
+    missing column, a cell that is not of its declared type.
+    """
+    shown = shown_path(path)
+    csv_file = read_csv(path, shown)
+    missing = [c for c in table.columns if c not in csv_file.header]
+    if missing:
+        raise TableReadError(shown, 1, f"column {', '.join(missing)} is missing from the "
+                             f"header; {_VALIDATE}")
+    multiline = [f.name for f in table.fields if f.multiline]
+    for row in csv_file:
+        for column, line in row.line_breaks(multiline):
+            raise TableReadError(shown, line, f"column {column}: a quoted field opens on this "
+                                 f"line and runs on to line {row.end_line}; close the quote")
+        for declared in table.fields:
+            value = row[declared.name]
+            problem = schema.type_problem(declared, value) if value else None
+            if problem:
+                raise TableReadError(shown, row.line, f"column {declared.name}: {value!r} "
+                                     f"{problem}; {_VALIDATE}")
+    columns = {c: [row[c] for row in csv_file] for c in table.columns}
+    return pd.DataFrame(columns, columns=list(table.columns), dtype=str)
+
+
+_VALIDATE = "run `chengguan-data validate` for every problem"
 
 
 def _typed(table: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Apply the declared types; optional empty text becomes missing (NA)."""
+    """Apply the declared types (cells already checked by _read); optional empty text -> NA."""
     out = frame.copy()
     for declared in table.fields:
         column = out[declared.name]
-        try:
-            if declared.type == "date":
-                out[declared.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
-            elif declared.type == "number":
-                out[declared.name] = pd.to_numeric(column.replace("", None)).astype("float64")
-            elif declared.type == "integer":
-                out[declared.name] = pd.to_numeric(column.replace("", None)).astype("Int64")
-            elif declared.type == "boolean":
-                out[declared.name] = column.isin(schema.TRUE_VALUES)
-            elif not declared.required:
-                out[declared.name] = column.replace("", None)
-        except (ValueError, TypeError) as error:
-            reason = str(error).splitlines()[0]  # pandas appends paragraphs of advice
-            raise ValueError(
-                f"{table.filename}: column {declared.name} is not of type {declared.type} "
-                f"({reason}); run `chengguan-data validate`") from error
+        if declared.type == "date":
+            out[declared.name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
+        elif declared.type == "number":
+            out[declared.name] = pd.to_numeric(column.replace("", None)).astype("float64")
+        elif declared.type == "integer":
+            out[declared.name] = pd.to_numeric(column.replace("", None)).astype("Int64")
+        elif declared.type == "boolean":
+            out[declared.name] = column.isin(schema.TRUE_VALUES)
+        elif not declared.required:
+            out[declared.name] = column.replace("", None)
     return out
 
 
@@ -163,6 +184,11 @@ def load_domains(data_dir: Path | str | None = None) -> pd.DataFrame:
 def load_exclusions(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The numerals of the sources that are not observations, and why."""
     return _load("exclusions", data_dir)
+
+
+def load_supplementary_map(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """How each row of ``raw/supplementary_figures.csv`` maps to an indicator and observation."""
+    return _load("supplementary_map", data_dir)
 
 
 def load_recognitions(*, lang: str = "zh", data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -7,7 +7,10 @@ column is added or constrained here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from chengguan import units
@@ -34,6 +37,43 @@ class Field:
     enum: tuple[str, ...] | None = None
     pattern: str | None = None  # a regular expression the whole cell must match
     unique: bool = False
+    # A name or label shown as such on web pages: plain text, no markup (see MARKUP).
+    plain: bool = False
+    # Free text that may run over several lines; in any other cell a line break means a quote
+    # left open that swallowed the rows after it.
+    multiline: bool = False
+
+
+# What a name or label may not hold: HTML tags, entities and Markdown code spans. Quotes and
+# notes are verbatim or free text and may hold anything; the pages escape them when they render.
+MARKUP = re.compile(r"[<>`]|&#?[A-Za-z0-9]+;")
+
+_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def type_problem(field: Field, value: str) -> str | None:
+    """Why the non-empty cell ``value`` is not of the field's declared type, or None."""
+    if field.type == "integer" and not _INTEGER.fullmatch(value):
+        return "is not an integer"
+    if field.type == "number":
+        if not _NUMBER.fullmatch(value):
+            return "is not a number (digits with an optional decimal point)"
+        try:
+            Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+            return "is not a number"
+    if field.type == "date":
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            date.fromisoformat(value)
+        except ValueError:
+            return "is not a date (YYYY-MM-DD)"
+    if field.type == "boolean" and value not in TRUE_VALUES + FALSE_VALUES:
+        return "is not a boolean (true or false)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,8 +127,8 @@ SOURCES = TableSchema(
     primary_key="source_id",
     fields=(
         _id("source_id", "source"),
-        Field("title", "string", "Title of the document or page.", required=True),
-        Field("issuer", "string", "Who published it.", required=True),
+        Field("title", "string", "Title of the document or page.", required=True, plain=True),
+        Field("issuer", "string", "Who published it.", required=True, plain=True),
         Field("doc_number", "string", "Official document number (文号), when it has one."),
         Field("issued", "date", "Date of issue or publication (YYYY-MM-DD)."),
         Field("url", "string", "Public address of the document.", unique=True),
@@ -98,7 +138,7 @@ SOURCES = TableSchema(
                     "compilation")),
         Field("reliability", "string", "How far its figures can be trusted.", required=True,
               enum=("high", "medium", "low")),
-        Field("reliability_note", "string", "Why it has that reliability."),
+        Field("reliability_note", "string", "Why it has that reliability.", multiline=True),
         Field("raw_path", "string", "The raw file, relative to data/.", required=True),
         Field("sha256", "string", "SHA-256 of the raw file.", required=True,
               pattern=r"[0-9a-f]{64}"),
@@ -116,8 +156,8 @@ SCOPES = TableSchema(
         _id("scope_id", "scope"),
         Field("kind", "string", "City, district or unit.", required=True,
               enum=("city", "district", "unit")),
-        Field("name_zh", "string", "Chinese name.", required=True),
-        Field("name_en", "string", "English name.", required=True),
+        Field("name_zh", "string", "Chinese name.", required=True, plain=True),
+        Field("name_en", "string", "English name.", required=True, plain=True),
     ),
 )
 
@@ -129,10 +169,10 @@ DOMAINS = TableSchema(
     primary_key="domain_id",
     fields=(
         _id("domain_id", "domain"),
-        Field("name_zh", "string", "Chinese name.", required=True),
-        Field("name_en", "string", "English name.", required=True),
-        Field("part", "string", "The section of the summary the domain follows."),
-        Field("description", "string", "What the domain covers."),
+        Field("name_zh", "string", "Chinese name.", required=True, plain=True),
+        Field("name_en", "string", "English name.", required=True, plain=True),
+        Field("part", "string", "The section of the summary the domain follows.", plain=True),
+        Field("description", "string", "What the domain covers.", multiline=True),
     ),
 )
 
@@ -144,10 +184,10 @@ INDICATORS = TableSchema(
     fields=(
         _id("indicator_id", "indicator"),
         _ref("domain_id", "domain"),
-        Field("name_zh", "string", "Chinese name.", required=True),
-        Field("name_en", "string", "English name.", required=True),
+        Field("name_zh", "string", "Chinese name.", required=True, plain=True),
+        Field("name_en", "string", "English name.", required=True, plain=True),
         Field("unit", "string", "Canonical unit (chengguan.units).", required=True, enum=UNITS),
-        Field("description", "string", "Definition and caveats."),
+        Field("description", "string", "Definition and caveats.", multiline=True),
         _ref("parent_id", "indicator this one is a part of", required=False),
     ),
     foreign_keys=(
@@ -179,7 +219,7 @@ OBSERVATIONS = TableSchema(
         Field("quote", "string", "Verbatim sentence of the normalized source text.",
               required=True),
         Field("section", "string", "Heading of the section the quote stands in."),
-        Field("note", "string", "Anything worth knowing: definitions, caveats."),
+        Field("note", "string", "Anything worth knowing: definitions, caveats.", multiline=True),
     ),
     foreign_keys=(
         ForeignKey("indicator_id", "indicators", "indicator_id"),
@@ -201,7 +241,7 @@ EXCLUSIONS = TableSchema(
         Field("reason", "string", "Why these numerals are not observations.", required=True,
               enum=("date", "year", "document_number", "plan_period", "edition",
                     "programme_name", "ordinal")),
-        Field("note", "string", "Anything worth knowing."),
+        Field("note", "string", "Anything worth knowing.", multiline=True),
     ),
     foreign_keys=(ForeignKey("source_id", "sources", "source_id"),),
 )
@@ -224,7 +264,7 @@ RECOGNITIONS = TableSchema(
         Field("period_start", "date", "First day of the period.", required=True),
         Field("period_end", "date", "Last day of the period (inclusive).", required=True),
         Field("quote", "string", "Verbatim text of the normalized source.", required=True),
-        Field("note", "string", "Anything worth knowing."),
+        Field("note", "string", "Anything worth knowing.", multiline=True),
     ),
     foreign_keys=(
         ForeignKey("source_id", "sources", "source_id"),
@@ -245,7 +285,7 @@ SUPPLEMENTARY_MAP = TableSchema(
         _ref("indicator_id", "indicator"),
         _ref("source_id", "source"),
         _ref("observation_id", "observation"),
-        Field("note", "string", "How the row's wording maps to the indicator."),
+        Field("note", "string", "How the row's wording maps to the indicator.", multiline=True),
     ),
     foreign_keys=(
         ForeignKey("indicator_id", "indicators", "indicator_id"),

@@ -12,21 +12,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chengguan import paths, sources
 from chengguan.tables import schema
-from chengguan.tables.io import CsvFile, Row, read_csv
-from chengguan.tables.schema import Field, TableSchema
+from chengguan.tables.io import CsvFile, Row, TableReadError, read_csv
+from chengguan.tables.schema import Field, TableSchema, type_problem
 
 if TYPE_CHECKING:  # the parser itself is imported when a validation runs, not with this module
     from chengguan.quantities import Quantity
 
-_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHOWN = 80  # longer values are shortened in messages; the line number finds the rest
 
 
@@ -70,6 +67,18 @@ def validate(data_dir: Path | str | None = None) -> list[Problem]:
     return _Validation(Path(data_dir) if data_dir is not None else paths.data_dir()).run()
 
 
+Message = Problem
+
+
+def validate_project(root: Path | str) -> list[Message]:
+    """Every problem of the tables of the project checkout at ``root`` (its ``data/``).
+
+    The entry point for the build, which refuses to run on invalid tables: all rules, no
+    exceptions for bad files (an unreadable file is one problem), a fraction of a second.
+    """
+    return validate(Path(root) / "data")
+
+
 class _Validation:
     """One validation run: the tables read once, the problems found so far."""
 
@@ -110,7 +119,13 @@ class _Validation:
                     Problem(self.shown(table.name), None, None, None, "file is missing", "file")
                 )
                 continue
-            self.files[table.name] = read_csv(path)
+            try:
+                self.files[table.name] = read_csv(path, self.shown(table.name))
+            except TableReadError as error:
+                # The table is unreadable as a whole: one problem, and no cascade from its rows.
+                self.problems.append(Problem(self.shown(table.name), error.line, None, None,
+                                             error.message, error.rule))
+                continue
             self.check_structure(table)
         for table in schema.TABLES:
             if table.name in self.files:
@@ -140,6 +155,8 @@ class _Validation:
                             line=1, value=name)
         first_seen: dict[str, dict[str, int]] = defaultdict(dict)
         for row in csv_file:
+            if self.check_line_breaks(table, row):
+                continue
             if row.width != len(csv_file.header):
                 self.report(table.name, row, None,
                             f"row has {row.width} fields, the header {len(csv_file.header)}",
@@ -149,15 +166,37 @@ class _Validation:
                     self.check_cell(table.name, row, field)
                     self.check_unique(table.name, row, field, first_seen[field.name])
 
+    def check_line_breaks(self, table: TableSchema, row: Row) -> bool:
+        """Report a cell holding a line break (an unclosed quote); True if the row had one.
+
+        Such a row has swallowed the lines after it, so its other cells are not checked.
+        """
+        broken = list(row.line_breaks(f.name for f in table.fields if f.multiline))
+        for column, line in broken:
+            why = ("; quotes are normalized and hold no page breaks" if column == "quote"
+                   else "")
+            self.problems.append(Problem(
+                self.shown(table.name), line, column, _first_line(row[column]),
+                f"holds a line break (the field runs from this line to line {row.end_line}): a "
+                f"quoted field left open swallows the rows after it, so close the quote{why}",
+                "line-break"))
+        if broken:
+            self.bad[(table.name, row.line)].update(table.columns)
+        return bool(broken)
+
     def check_cell(self, table: str, row: Row, field: Field) -> None:
         value = row[field.name]
         if value == "":
             if field.required:
                 self.report(table, row, field.name, "is empty but required", "required")
             return
-        problem = _type_problem(field, value)
+        problem = type_problem(field, value)
         if problem:
             self.report(table, row, field.name, problem, "type")
+        elif field.plain and (markup := schema.MARKUP.search(value)):
+            self.report(table, row, field.name,
+                        f"holds markup ({markup.group()!r}): names and labels are plain text, "
+                        f"shown on web pages; write it without < > ` or &…;", "no-markup")
         elif field.enum is not None and value not in field.enum:
             self.report(table, row, field.name, f"is not one of: {', '.join(field.enum)}",
                         "enum")
@@ -203,9 +242,16 @@ class _Validation:
                 if actual != row["sha256"]:
                     self.report("sources", row, "sha256",
                                 f"is not the SHA-256 of {row['raw_path']} ({actual})", "checksum")
+            try:
+                if row["raw_path"] == sources.SUPPLEMENTARY_RAW_PATH:
+                    if path not in raw_urls:
+                        raw_urls[path] = {r["source_url"] for r in read_csv(path)}
+                else:
+                    sources.normalized_text(row["source_id"], self.data_dir)
+            except TableReadError as error:
+                self.report("sources", row, "raw_path", f"cannot be read: {error}", "raw-file")
+                continue
             if row["raw_path"] == sources.SUPPLEMENTARY_RAW_PATH:
-                if path not in raw_urls:
-                    raw_urls[path] = {r["source_url"] for r in read_csv(path)}
                 if row["url"] not in raw_urls[path]:
                     self.report("sources", row, "url",
                                 f"is not a source_url of {row['raw_path']}", "supplementary-url")
@@ -301,7 +347,10 @@ class _Validation:
         raw_path = self.data_dir / sources.SUPPLEMENTARY_RAW_PATH
         if "supplementary_map" not in self.files or not raw_path.is_file():
             return
-        raw_rows = {row.line: row for row in read_csv(raw_path)}
+        try:
+            raw_rows = {row.line: row for row in read_csv(raw_path)}
+        except TableReadError:
+            return  # reported with the sources
         observations = {row["observation_id"]: row for row in self.files.get("observations", ())}
         urls = {row["source_id"]: row["url"] for row in self.files.get("sources", ())}
         shown_raw = sources.SUPPLEMENTARY_RAW_PATH
@@ -377,13 +426,8 @@ class _Validation:
                 continue
             try:
                 text = sources.normalized_text(row["source_id"], self.data_dir)
-            except (KeyError, OSError):
-                continue  # an unknown source or a missing raw file: reported on its own
-            if "\n" in row["quote"]:
-                self.report(table, row, "quote",
-                            "contains a line break (quotes are normalized: no page breaks)",
-                            "quote-in-source")
-                continue
+            except (KeyError, OSError, TableReadError):
+                continue  # an unknown source, a missing or unreadable raw file: reported already
             occurrences = len(text.find_all(row["quote"]))
             if occurrences == 0:
                 self.report(table, row, "quote",
@@ -398,27 +442,8 @@ class _Validation:
         return found
 
 
-def _type_problem(field: Field, value: str) -> str | None:
-    """Why ``value`` is not of the field's type, or None."""
-    if field.type == "integer" and not re.fullmatch(r"[-+]?[0-9]+", value):
-        return "is not an integer"
-    if field.type == "number":
-        if not _NUMBER.fullmatch(value):
-            return "is not a number (digits with an optional decimal point)"
-        try:
-            Decimal(value)
-        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-            return "is not a number"
-    if field.type == "date":
-        try:
-            if not _DATE.fullmatch(value):
-                raise ValueError
-            date.fromisoformat(value)
-        except ValueError:
-            return "is not a date (YYYY-MM-DD)"
-    if field.type == "boolean" and value not in schema.TRUE_VALUES + schema.FALSE_VALUES:
-        return "is not a boolean (true or false)"
-    return None
+def _first_line(value: str) -> str:
+    return value.splitlines()[0] if value else value
 
 
 def _in_cycle(start: str, rows: dict[str, Row]) -> bool:

@@ -1,0 +1,307 @@
+"""Regression tests for issue 13 (reliability): each defect reproduced, and how it is now handled.
+
+Sections follow the issue's numbering. Data side here: (1) the fast validation entry point the
+build calls, (2) markup in names and labels, (4) encodings and unclosed quotes, (6) loader errors
+that name file and line. Each test states the fault it tries in its name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tables_synthetic import make_data_dir, read_table, set_cell, write_table
+
+from chengguan import paths
+from chengguan.tables import load
+from chengguan.tables.io import TableReadError, read_csv
+from chengguan.tables.schema import TABLES
+from chengguan.tables.validate import validate, validate_project
+
+PAYLOAD = "<img src=x onerror=alert(4)>"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return make_data_dir(tmp_path)
+
+
+def messages(data: Path) -> list[str]:
+    return [str(p) for p in validate(data)]
+
+
+def rewrite(path: Path, encoding: str) -> None:
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+
+def replace_line(path: Path, line: int, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` on physical line ``line`` (1-based) of ``path``."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def load_everything(data: Path) -> dict[str, pd.DataFrame]:
+    frames = {t.name: load._load(t.name, data) for t in TABLES}
+    frames["joined"] = load.load_observations(data_dir=data)
+    return frames
+
+
+# -- 1. the build validates first: one fast call, every rule, no exception ----------------------
+
+
+def test_validate_project_is_clean_on_the_project() -> None:
+    assert validate_project(paths.project_root()) == []
+
+
+def test_validate_project_reports_a_number_not_in_the_source(tmp_path: Path) -> None:
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    observations = tmp_path / "data" / "observations.csv"
+    replace_line(observations, 2, "组建 49 人党员干部突击队", "组建 94 人党员干部突击队")
+    problems = [str(p) for p in validate_project(tmp_path)]
+    assert problems == [
+        "data/observations.csv:2: column quote: '组建 94 人党员干部突击队' does not occur in the "
+        "normalized text of cgzf_2022_summary [quote-in-source]"
+    ]
+
+
+def test_validate_project_reports_an_unreadable_file_instead_of_raising(tmp_path: Path) -> None:
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    rewrite(tmp_path / "data" / "scopes.csv", "gbk")
+    (problem,) = validate_project(tmp_path)
+    assert (problem.file, problem.rule) == ("data/scopes.csv", "encoding")
+
+
+# -- 2. markup in the data ------------------------------------------------------------------
+
+
+PLAIN_CELLS = [  # (table, key, column) of a row of the synthetic data, for each plain-text column
+    ("scopes", "fengxian", "name_zh"),
+    ("scopes", "fengxian", "name_en"),
+    ("sources", "supp_2019_first_day", "title"),
+    ("sources", "supp_2019_first_day", "issuer"),
+    ("domains", "garbage_sorting", "name_zh"),
+    ("domains", "garbage_sorting", "name_en"),
+    ("domains", "garbage_sorting", "part"),
+    ("indicators", "littering_cases", "name_zh"),
+    ("indicators", "littering_cases", "name_en"),
+]
+
+
+def test_every_plain_text_column_is_covered_here() -> None:
+    declared = {(t.name, f.name) for t in TABLES for f in t.fields if f.plain}
+    assert declared == {(table, column) for table, _, column in PLAIN_CELLS}
+
+
+@pytest.mark.parametrize(("table", "key", "column"), PLAIN_CELLS)
+def test_markup_in_a_name_or_label_is_refused(data: Path, table: str, key: str,
+                                              column: str) -> None:
+    set_cell(data, table, key, column, f"奉贤区{PAYLOAD}")
+    (problem,) = validate(data)
+    assert (problem.file, problem.column, problem.rule) == (f"data/{table}.csv", column,
+                                                            "no-markup")
+    assert str(problem).endswith(
+        f"column {column}: '奉贤区{PAYLOAD}' holds markup ('<'): names and labels are plain "
+        "text, shown on web pages; write it without < > ` or &…; [no-markup]")
+
+
+@pytest.mark.parametrize("text", ["A &amp; B", "&#60;b&#62;", "`code`", "x > y"])
+def test_entities_code_spans_and_brackets_are_markup(data: Path, text: str) -> None:
+    set_cell(data, "indicators", "littering_cases", "name_en", text)
+    assert [p.rule for p in validate(data)] == ["no-markup"]
+
+
+def test_a_plain_ampersand_is_not_markup(data: Path) -> None:
+    set_cell(data, "indicators", "littering_cases", "name_en", "Littering & dumping cases")
+    assert validate(data) == []
+
+
+def test_markup_in_a_note_is_not_refused_but_kept_verbatim(data: Path) -> None:
+    # Notes and quotes are free or verbatim text: the pages escape them when they render.
+    set_cell(data, "observations", "illegal_building_cases_2022", "note", f"a note {PAYLOAD}")
+    assert validate(data) == []
+    note = load.load_observations(data_dir=data).set_index("observation_id").loc[
+        "illegal_building_cases_2022", "note"]
+    assert note == f"a note {PAYLOAD}"
+
+
+# -- 4. encodings ---------------------------------------------------------------------------
+
+
+def test_a_utf8_bom_is_accepted_by_validator_and_loader_alike(data: Path) -> None:
+    before = load_everything(data)
+    for table in TABLES:
+        rewrite(data / table.filename, "utf-8-sig")
+        assert (data / table.filename).read_bytes().startswith(codecs.BOM_UTF8)
+    assert validate(data) == []
+    after = load_everything(data)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame, obj=name)
+
+
+def test_a_utf8_bom_in_scopes_is_accepted_for_parameter_vocabularies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chengguan import params
+
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    rewrite(tmp_path / "data" / "scopes.csv", "utf-8-sig")
+    monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path))
+    assert "huangpu" in params.vocabulary("districts")
+
+
+def test_a_bom_on_a_raw_document_is_ignored(data: Path) -> None:
+    from chengguan import sources
+
+    raw = data / "raw" / "000_9eaa17e5f8f0eda1.txt"
+    text = sources.raw_text("cgzf_2022_summary", data)
+    raw.write_bytes(codecs.BOM_UTF8 + raw.read_bytes())
+    assert sources.raw_text("cgzf_2022_summary", data) == text
+
+
+GBK_MESSAGE = (
+    "the file is not UTF-8 (its first other byte is on this line): it is GBK/GB18030 (what "
+    "Excel's plain \"CSV\" writes on a Chinese system); save it as \"CSV UTF-8\" in Excel, or "
+    "convert it: iconv -f GB18030 -t UTF-8 OLD > NEW")
+
+
+def test_a_gbk_table_gives_one_message_naming_file_line_and_encoding(data: Path) -> None:
+    rewrite(data / "scopes.csv", "gbk")  # line 1 is ASCII; line 2 holds 上海市
+    assert messages(data) == [f"data/scopes.csv:2: {GBK_MESSAGE} [encoding]"]
+
+
+def test_a_gbk_table_is_refused_by_the_loader_with_the_same_message(data: Path) -> None:
+    rewrite(data / "scopes.csv", "gbk")
+    with pytest.raises(TableReadError) as error:
+        load.load_observations(data_dir=data)
+    assert str(error.value) == f"data/scopes.csv:2: {GBK_MESSAGE}"
+
+
+def test_a_utf16_table_is_named_as_such(data: Path) -> None:
+    rewrite(data / "domains.csv", "utf-16")
+    assert messages(data) == [
+        "data/domains.csv: the file is UTF-16 (it starts with a UTF-16 byte-order mark), not "
+        "UTF-8; save it as \"CSV UTF-8\" in Excel, or convert it: iconv -f GB18030 -t UTF-8 "
+        "OLD > NEW [encoding]"]
+
+
+def test_a_gbk_raw_document_is_one_problem_of_its_source(data: Path) -> None:
+    rewrite(data / "raw" / "000_9eaa17e5f8f0eda1.txt", "gb18030")
+    problems = validate(data)
+    rules = {(p.file, p.column, p.rule) for p in problems}
+    assert ("data/sources.csv", "raw_path", "raw-file") in rules
+    raw_file = [str(p) for p in problems if p.rule == "raw-file"][0]
+    assert raw_file == (  # line 3 is the first with Chinese text
+        "data/sources.csv:2: column raw_path: 'raw/000_9eaa17e5f8f0eda1.txt' cannot be read: "
+        "data/raw/000_9eaa17e5f8f0eda1.txt:3: the file is not UTF-8 (its first other byte is on "
+        "this line): it is GBK/GB18030 (what Excel's plain \"CSV\" writes on a Chinese system); "
+        "convert it to UTF-8: iconv -f GB18030 -t UTF-8 OLD > NEW [raw-file]")
+
+
+def test_the_cli_validate_reports_a_gbk_table_without_a_traceback(data: Path) -> None:
+    rewrite(data / "scopes.csv", "gbk")
+    result = subprocess.run([BIN / "chengguan-data", "--data-dir", data, "validate"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stdout == f"data/scopes.csv:2: {GBK_MESSAGE} [encoding]\n"
+    assert "Traceback" not in result.stderr
+
+
+def test_the_build_dry_run_refuses_a_gbk_table_without_a_traceback(tmp_path: Path) -> None:
+    root = paths.project_root()
+    for name in ("data", "notebooks"):
+        shutil.copytree(root / name, tmp_path / name)
+    shutil.copy(root / "reports.toml", tmp_path / "reports.toml")
+    rewrite(tmp_path / "data" / "scopes.csv", "gbk")
+    result = subprocess.run([BIN / "chengguan-build", "--root", tmp_path, "--dry-run"],
+                            capture_output=True, text=True, timeout=300,
+                            env={**_environ(), "CHENGGUAN_ROOT": str(tmp_path)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert f"data/scopes.csv:2: {GBK_MESSAGE}" in output
+    assert "Traceback" not in output
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+# -- 4. a quote left open -------------------------------------------------------------------
+
+
+def test_an_unclosed_quote_running_to_the_end_is_reported_where_it_opens(data: Path) -> None:
+    scopes = data / "scopes.csv"
+    assert '"' not in scopes.read_text(encoding="utf-8")  # nothing after it closes the quote
+    replace_line(scopes, 2, ",上海市,", ',"上海市,')
+    expected = ("data/scopes.csv:2: a quoted field opens in this row and is never closed: it "
+                "swallows every line to the end of the file; add the closing quote")
+    assert messages(data) == [f"{expected} [csv]"]
+    with pytest.raises(TableReadError) as error:
+        load.load_observations(data_dir=data)
+    assert str(error.value) == expected
+
+
+def test_an_unclosed_quote_that_swallows_rows_is_reported_where_it_opens(tmp_path: Path) -> None:
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    observations = tmp_path / "data" / "observations.csv"
+    replace_line(observations, 5, ",检查住宅小区", ',"检查住宅小区')
+    (problem,) = validate(tmp_path / "data")
+    assert (problem.file, problem.line, problem.rule) == ("data/observations.csv", 5, "csv")
+    assert "a quoted field opens in this row" in problem.message
+    assert "a closing quote is probably missing in this row" in problem.message
+    with pytest.raises(TableReadError, match=r"^data/observations.csv:5: a quoted field opens"):
+        load.load_observations(data_dir=tmp_path / "data")
+
+
+def test_a_quote_closed_rows_later_is_a_line_break_reported_where_it_opens(data: Path) -> None:
+    rows = read_table(data, "scopes")
+    rows[0]["name_en"] = "Shanghai\nfengxian,district,奉贤区,Fengxian"  # the next row, swallowed
+    write_table(data, "scopes", rows[:1])
+    assert len(read_csv(data / "scopes.csv")) == 1  # the reader sees one row ...
+    (problem,) = [p for p in validate(data) if p.rule == "line-break"]
+    assert str(problem) == (  # ... and the validator says where it starts
+        "data/scopes.csv:2: column name_en: 'Shanghai' holds a line break (the field runs from "
+        "this line to line 3): a quoted field left open swallows the rows after it, so close "
+        "the quote [line-break]")
+    with pytest.raises(TableReadError, match=r"^data/scopes.csv:2: column name_en: a quoted "
+                                             r"field opens on this line and runs on to line 3"):
+        load.load_scopes(data)
+
+
+def test_a_note_may_run_over_several_lines(data: Path) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "note", "first\nsecond")
+    assert validate(data) == []
+    assert load.load_observations(data_dir=data).note.str.contains("\n").any()
+
+
+# -- 6. loader errors name file and line ----------------------------------------------------
+
+
+def test_a_loader_type_error_names_file_line_and_column(data: Path) -> None:
+    set_cell(data, "observations", "garbage_education_2022", "value", "54,339")
+    with pytest.raises(TableReadError) as error:
+        load.load_observations(data_dir=data)
+    assert str(error.value) == (
+        "data/observations.csv:5: column value: '54,339' is not a number (digits with an "
+        "optional decimal point); run `chengguan-data validate` for every problem")
+
+
+def test_a_loader_error_for_a_missing_column_names_the_header_line(data: Path) -> None:
+    rows = read_table(data, "domains")
+    path = data / "domains.csv"
+    text = path.read_text(encoding="utf-8").replace("name_en", "name_english", 1)
+    path.write_text(text, encoding="utf-8")
+    assert rows  # the table is not empty: the header alone is wrong
+    with pytest.raises(TableReadError) as error:
+        load.load_domains(data)
+    assert str(error.value) == ("data/domains.csv:1: column name_en is missing from the header; "
+                                "run `chengguan-data validate` for every problem")
