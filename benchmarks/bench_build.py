@@ -94,7 +94,7 @@ def _toml_tables(tables: dict[str, dict]) -> str:
 
 
 def runs_of(project: Path) -> list[tuple[str, str, dict]]:
-    from chengguan.reports.manifest import load_manifest
+    from reportbuild.manifest import load_manifest
 
     manifest = load_manifest(project / "reports.toml", project)
     return [(r.name, r.notebook, r.resolved()) for r in manifest.runs]

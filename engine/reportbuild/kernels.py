@@ -9,7 +9,7 @@ seaborn, ...) creates no name in the user namespace (the imports run in a throwa
 the execution counter or the history (``silent=True``), and leaves the same module state a
 notebook's own first import would: ipykernel sets ``MPLBACKEND`` to the inline backend at start,
 so importing pyplot configures the inline backend and its rcParams exactly as it would inside
-the notebook. tests/test_reports_equivalence.py checks outputs and rcParams against fresh kernels.
+the notebook. tests/test_engine_equivalence.py checks outputs and rcParams against fresh kernels.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from chengguan.reports.kernels import Kernel
-from chengguan.reports.tasks import Failure
+from reportbuild.kernels import Kernel
+from reportbuild.workers import Failure
 
 INJECTED_TAG = "injected-parameters"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

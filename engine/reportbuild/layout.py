@@ -6,13 +6,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import chengguan
-from chengguan.paths import project_root
 
 
-def library_source() -> Path:
-    """The source tree of the ``chengguan`` package the kernels import."""
-    return Path(chengguan.__file__).resolve().parent
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder holding ``reports.toml``, from ``start`` (default: the working directory) up."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "reports.toml").is_file():
+            return folder
+    raise FileNotFoundError(f"no reports.toml in {here} or above it; pass --root")
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,9 @@ class Layout:
     root: Path
     manifest: Path
     outputs: Path
-    library: Path
+    # Source trees of the libraries the notebooks import; None: the manifest's `[build] libraries`,
+    # found where Python would import them from.
+    libraries: tuple[Path, ...] | None = None
 
     @classmethod
     def create(
@@ -28,14 +32,14 @@ class Layout:
         root: Path | None = None,
         manifest: Path | None = None,
         outputs: Path | None = None,
-        library: Path | None = None,
+        libraries: tuple[Path, ...] | None = None,
     ) -> Layout:
-        root = Path(root or project_root()).resolve()
+        root = Path(root).resolve() if root else find_root()
         return cls(
             root=root,
             manifest=Path(manifest or root / "reports.toml").resolve(),
             outputs=Path(outputs or root / "outputs").resolve(),
-            library=Path(library or library_source()).resolve(),
+            libraries=None if libraries is None else tuple(Path(p).resolve() for p in libraries),
         )
 
     @property

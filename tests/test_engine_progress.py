@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from chengguan.reports.atomic import atomic_write_text
-from chengguan.reports.lock import BuildLock, BuildLocked
-from chengguan.reports.progress import Progress, summary_table
-from chengguan.reports.tasks import Failure, Result, Started
+from reportbuild.guard import atomic_write_text
+from reportbuild.guard import BuildLock, BuildLocked
+from reportbuild.progress import Progress, summary_table
+from reportbuild.workers import Failure, Result, Started
 
 
 class Clock:
@@ -80,7 +80,7 @@ def test_the_lock_refuses_a_second_build_from_another_process(tmp_path):
     lock = tmp_path / ".build" / "build.lock"
     with BuildLock(lock):
         code = (
-            "import sys\nfrom pathlib import Path\nfrom chengguan.reports.lock import BuildLock, BuildLocked\n"
+            "import sys\nfrom pathlib import Path\nfrom reportbuild.guard import BuildLock, BuildLocked\n"
             f"try:\n    BuildLock(Path({str(lock)!r})).__enter__()\nexcept BuildLocked as e:\n    print(e)\n"
         )
         message = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout

@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import TextIO
 
 from chengguan.params import ParameterError
-from chengguan.reports.gallery import Entry, render_gallery
-from chengguan.reports.layout import Layout
-from chengguan.reports.lock import BuildLock, BuildLocked
-from chengguan.reports.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
-from chengguan.reports.plan import Action, Decision, plan
-from chengguan.reports.progress import Progress, summary_table
-from chengguan.reports.state import BuildState, RunRecord
-from chengguan.reports.tasks import Result, Started, Task
+from reportbuild.gallery import Entry, render_gallery
+from reportbuild.layout import Layout
+from reportbuild.guard import BuildLock, BuildLocked
+from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
+from reportbuild.plan import Action, Decision, library_sources, plan
+from reportbuild.progress import Progress, summary_table
+from reportbuild.state import BuildState, RunRecord
+from reportbuild.workers import Result, Started, Task
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -54,6 +54,7 @@ def _override(runs: Sequence[Run], options: BuildOptions) -> list[Run]:
 def prepare(layout: Layout, options: BuildOptions) -> tuple[Manifest, list[Run], dict[str, dict]]:
     """The manifest, the selected runs and their validated parameters (before any kernel starts)."""
     manifest = load_manifest(layout.manifest, layout.root)
+    library_sources(manifest, layout)  # refuse early when a library cannot be found
     runs = _override(manifest.select(options.patterns), options)
     return manifest, runs, validate_runs(runs)
 
@@ -95,7 +96,7 @@ def _record(state: BuildState, decision: Decision, result: Result) -> None:
 
 def write_gallery(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout) -> None:
     """Rewrite index.html when its content changes (a no-op build leaves it untouched)."""
-    from chengguan.reports.atomic import atomic_write_text
+    from reportbuild.guard import atomic_write_text
 
     entries = []
     for run in manifest.runs:
@@ -182,8 +183,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
     results: dict[str, Result] = {}
     interrupted = False
     if todo:
-        from chengguan.reports.runner import run_tasks
-        from chengguan.reports.worker import WorkerConfig
+        from reportbuild.workers import WorkerConfig, run_tasks
 
         progress = Progress(len(todo), err, live=err.isatty())
 

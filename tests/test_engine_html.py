@@ -8,8 +8,8 @@ import re
 import pytest
 from nbformat import v4
 
-from chengguan.reports.gallery import Entry, render_gallery
-from chengguan.reports.html import external_references, render_notebook
+from reportbuild.gallery import Entry, render_gallery
+from reportbuild.render import external_references, render_notebook
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

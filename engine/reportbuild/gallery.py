@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chengguan.reports.html import CJK_FONT_STACK
+from reportbuild.render import CJK_FONT_STACK
 
 
 @dataclass(frozen=True)

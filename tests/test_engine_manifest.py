@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chengguan.reports.manifest import ManifestError, load_manifest, validate_runs
+from reportbuild.manifest import ManifestError, load_manifest, validate_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 

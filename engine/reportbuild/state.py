@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chengguan.reports.atomic import atomic_write_text
-from chengguan.reports.fingerprint import Fingerprint
+from reportbuild.guard import atomic_write_text
+from reportbuild.plan import Fingerprint
 
 FORMAT = 1
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 from pathlib import Path
 
 import pytest
-from fixtures.project import VERSIONS, make_project
+from fixtures.project import VERSIONS, make_project, run_build
 
-from chengguan.reports.build import BuildOptions, build, prepare
-from chengguan.reports.plan import Action, plan
-from chengguan.reports.state import BuildState, RunRecord
+import chengguan
+
+from reportbuild.build import BuildOptions, build, prepare
+from reportbuild.plan import Action, library_sources, plan
+from reportbuild.state import BuildState, RunRecord
 
 
 def decisions(layout, **kwargs):
@@ -105,15 +108,32 @@ def test_touching_a_file_without_changing_it_is_not_a_change(built):
 
 
 def test_a_library_change_reruns(built):
-    (built.library / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
+    (built.libraries[0] / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
     assert set(said(built).values()) == {"would run: library changed"}
 
 
-def test_the_engine_is_not_part_of_the_library(built):
-    (built.library / "reports" / "engine.py").write_text("# faster\n", encoding="utf-8")
-    (built.library / "__pycache__").mkdir()
-    (built.library / "__pycache__" / "stats.cpython-311.pyc").write_bytes(b"\0")
+def test_bytecode_caches_are_not_part_of_the_library(built):
+    (built.libraries[0] / "__pycache__").mkdir()
+    (built.libraries[0] / "__pycache__" / "stats.cpython-311.pyc").write_bytes(b"\0")
     assert set(said(built).values()) == {"up to date"}
+
+
+def test_libraries_are_found_where_python_imports_them(tmp_path):
+    layout = make_project(tmp_path)
+    default = dataclasses.replace(layout, libraries=None)
+    manifest, _, _ = prepare(default, BuildOptions())
+    assert manifest.build.libraries == ("chengguan",)
+    assert library_sources(manifest, default) == [Path(chengguan.__file__).resolve().parent]
+
+
+def test_an_unimportable_library_is_refused(tmp_path):
+    layout = make_project(tmp_path)
+    manifest = layout.manifest.read_text(encoding="utf-8")
+    layout.manifest.write_text(manifest.replace('libraries = ["chengguan"]', 'libraries = ["no_such_library_x"]'),
+                               encoding="utf-8")
+    code, _, err = run_build(dataclasses.replace(layout, libraries=None), dry_run=True)
+    assert code == 2
+    assert "'no_such_library_x'" in err and "not importable" in err
 
 
 def test_a_package_upgrade_reruns(built):
@@ -125,7 +145,7 @@ def test_a_renderer_upgrade_only_rerenders(built):
 
 
 def test_several_reasons_are_all_named(built):
-    (built.library / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
+    (built.libraries[0] / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
     (built.data / "scopes.csv").write_text("scope_id,kind,name_zh,name_en\n", encoding="utf-8")
     assert said(built)["good-zh"] == "would run: data changed, library changed"
 
@@ -146,7 +166,7 @@ def test_missing_outputs_and_failures_and_force(built):
 
 
 def test_dry_run_prints_the_decisions_and_changes_nothing(built):
-    (built.library / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
+    (built.libraries[0] / "stats.py").write_text("ALPHA = 0.10\n", encoding="utf-8")
     before = built.state_file.read_bytes()
     out = io.StringIO()
     code = build(built, BuildOptions(patterns=["good-*"], dry_run=True, versions=VERSIONS), out=out, err=io.StringIO())

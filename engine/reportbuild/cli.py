@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from chengguan.params import ParameterError
-from chengguan.reports.build import EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED, BuildOptions, build
-from chengguan.reports.layout import Layout
-from chengguan.reports.manifest import ManifestError, load_manifest
+from reportbuild.build import EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED, BuildOptions, build
+from reportbuild.layout import Layout
+from reportbuild.manifest import ManifestError, load_manifest
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,7 +38,8 @@ def parser() -> argparse.ArgumentParser:
                       help="show code cells in the HTML")
     code.add_argument("--hide-code", dest="show_code", action="store_false",
                       help="collapse code cells in the HTML (the report default)")
-    p.add_argument("--root", type=Path, help="project root (default: this checkout, or $CHENGGUAN_ROOT)")
+    p.add_argument("--root", type=Path, help="project root (default: the nearest folder holding reports.toml, "
+                                             "from the working directory up)")
     p.add_argument("--manifest", type=Path, help="manifest file (default: ROOT/reports.toml)")
     p.add_argument("--outputs", type=Path, help="outputs folder (default: ROOT/outputs)")
     return p
@@ -65,7 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.jobs < 1:
         parser().error("--jobs must be at least 1")
-    layout = Layout.create(root=args.root, manifest=args.manifest, outputs=args.outputs)
+    try:
+        layout = Layout.create(root=args.root, manifest=args.manifest, outputs=args.outputs)
+    except FileNotFoundError as err:  # no reports.toml here or above, and no --root
+        sys.stderr.write(f"chengguan-build: {err}\n")
+        return EXIT_REFUSED
     if args.list:
         try:
             return list_runs(layout, args.runs, sys.stdout)
@@ -79,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                            timeout=args.timeout, show_code=args.show_code)
     try:
         return build(layout, options)
+    except BrokenPipeError:  # `chengguan-build --dry-run | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:  # between runs, before the pool took over the interrupt
         sys.stderr.write("chengguan-build: interrupted\n")
         return EXIT_INTERRUPTED

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from chengguan.reports.tasks import Result, Started
+from reportbuild.workers import Result, Started
 
 
 class Progress:

@@ -14,7 +14,7 @@ from typing import Any
 from chengguan.params import ParameterError, ParamSpec, SpecError, parse_specs, validate
 
 TOP_KEYS = frozenset({"build", "notebooks", "runs"})
-BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir"})
+BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries"})
 NOTEBOOK_KEYS = frozenset({"parameters"})
 RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", "matrix", "timeout", "show_code"})
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -35,6 +35,9 @@ class BuildSettings:
     show_code: bool = False
     preload: tuple[str, ...] = DEFAULT_PRELOAD
     notebooks_dir: str = "notebooks"
+    # Import names of the libraries the notebooks import whose source is part of the project:
+    # a change to their files re-executes every run.
+    libraries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def _parse_build(table: Any, problems: list[str]) -> BuildSettings:
             show_code=_typed(table, "show_code", bool, settings.show_code),
             preload=tuple(_typed(table, "preload", list, list(settings.preload))),
             notebooks_dir=_typed(table, "notebooks_dir", str, settings.notebooks_dir),
+            libraries=tuple(_typed(table, "libraries", list, list(settings.libraries))),
         )
     except TypeError as err:
         problems.append(f"build: {err}")

@@ -1,23 +1,86 @@
-"""A build worker: a process that executes and renders runs until it is told to stop.
+"""Parallel build workers: the messages they exchange with the coordinator, the worker process
+(executes and renders runs until told to stop), and the pool that runs tasks on them.
 
 Each worker pays the start-up costs once (papermill, nbclient and nbconvert imports, the HTML
 template) and keeps one warm kernel ahead (see kernels.py). It never imports the Jupyter server.
+Only light modules are imported at the top: the coordinator imports this module on every build.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
 import signal
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
-from chengguan.reports.tasks import Failure, Result, Started, Task
+
+@dataclass(frozen=True)
+class Task:
+    """One run for a worker: execute then render, or only re-render the stored notebook."""
+
+    run: str
+    notebook: str  # stem
+    notebook_path: str
+    parameters: dict[str, Any]
+    title: str
+    description: str
+    show_code: bool
+    timeout: float
+    execute: bool  # False: re-render the stored executed notebook with the new markdown
+    ipynb: str
+    html: str
+    failed: str
+    metadata: dict[str, Any] = field(default_factory=dict)  # stored under nb.metadata.chengguan
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where and how a run failed, in terms of the source notebook."""
+
+    notebook: str  # path as shown to the user
+    kind: str  # "error" | "timeout" | "dead kernel" | "engine"
+    message: str  # "ZeroDivisionError: division by zero"
+    cell: int | None = None  # 1-based position among the source notebook's cells
+    line: int | None = None  # 1-based line within the cell
+    source_line: str | None = None
+
+    def describe(self) -> str:
+        where = self.notebook
+        if self.cell is not None:
+            where += f", cell {self.cell}"
+        if self.line is not None:
+            where += f", line {self.line}"
+        text = f"{where}: {self.kind}"
+        if self.source_line is not None:
+            text += f" in `{self.source_line.strip()}`"
+        return f"{text}\n    {self.message}"
+
+
+@dataclass(frozen=True)
+class Result:
+    run: str
+    status: str  # "ran" | "re-rendered" | "failed"
+    seconds: float
+    failure: Failure | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Started:
+    run: str
+    worker: int
+
+
+# -- the worker process ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -48,7 +111,7 @@ def worker_main(index: int, config: WorkerConfig, tasks: Queue, events: Queue, p
     os.environ.update(config.env)
     import asyncio
 
-    from chengguan.reports import kernels
+    from reportbuild import kernels
 
     try:
         asyncio.run(_serve(index, config, tasks, events, pending))
@@ -59,7 +122,7 @@ def worker_main(index: int, config: WorkerConfig, tasks: Queue, events: Queue, p
 async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, pending: Synchronized) -> None:
     import asyncio
 
-    from chengguan.reports.kernels import KernelPool
+    from reportbuild.kernels import KernelPool
 
     pool = KernelPool(config.kernel, Path(config.cwd), config.preload)
     if pending.value > 0:
@@ -96,7 +159,7 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
 
 
 def _warm_renderer() -> None:
-    from chengguan.reports.html import _exporter
+    from reportbuild.render import _exporter
 
     _exporter()
 
@@ -113,7 +176,7 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 
     import nbformat
 
-    from chengguan.reports.execute import execute, load_source, parameterize
+    from reportbuild.execute import execute, load_source, parameterize
 
     kernel = await pool.take()
     if prestart:
@@ -140,7 +203,7 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 def _rerender(task: Task) -> Result:
     import nbformat
 
-    from chengguan.reports.execute import load_source, merge_markdown
+    from reportbuild.execute import load_source, merge_markdown
 
     source = load_source(task.notebook_path)
     executed = nbformat.read(task.ipynb, as_version=4)
@@ -153,7 +216,7 @@ def _publish(task: Task, nb: Any) -> tuple[str, ...]:
     """Write the executed notebook and its HTML; drop a stale ``.failed.ipynb``."""
     import nbformat
 
-    from chengguan.reports.html import external_references, render_notebook
+    from reportbuild.render import external_references, render_notebook
 
     html = render_notebook(nb, task.title, task.description, task.parameters, task.show_code)
     _write(Path(task.ipynb), nbformat.writes(nb))
@@ -166,6 +229,87 @@ def _publish(task: Task, nb: Any) -> tuple[str, ...]:
 
 
 def _write(path: Path, text: str) -> None:
-    from chengguan.reports.atomic import atomic_write_text
+    from reportbuild.guard import atomic_write_text
 
     atomic_write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+# -- the pool -------------------------------------------------------------------------------
+
+
+Event = Started | Result | None  # None: a periodic tick, so progress can show the elapsed time
+
+TICK_SECONDS = 0.5
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork is cheapest (the coordinator has imported little); spawn where fork does not exist.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig, on_event: Callable[[Event], None]) -> list[Result]:
+    """Execute ``tasks`` on ``jobs`` workers; ``on_event`` sees every start, result and tick.
+
+    Tasks are taken in the given order (put the longest first). If ``on_event`` raises (for
+    example KeyboardInterrupt), the workers are terminated and the exception propagates; the
+    results already delivered stand.
+    """
+    if not tasks:
+        return []
+    ctx = _context()
+    task_queue = ctx.Queue()
+    events = ctx.Queue()
+    pending = ctx.Value("i", sum(1 for t in tasks if t.execute))
+    for task in tasks:
+        task_queue.put(task)
+    workers = [
+        ctx.Process(target=worker_main, args=(i, config, task_queue, events, pending), daemon=True,
+                    name=f"chengguan-build-{i}")
+        for i in range(max(1, min(jobs, len(tasks))))
+    ]
+    for _ in workers:
+        task_queue.put(None)  # one stop sign per worker
+    results: dict[str, Result] = {}
+    started: dict[str, Started] = {}
+    try:
+        for w in workers:
+            w.start()
+        while len(results) < len(tasks):
+            try:
+                event = events.get(timeout=TICK_SECONDS)
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers):
+                    _fail_lost(tasks, results, on_event)
+                    break
+                on_event(None)
+                continue
+            if isinstance(event, Started):
+                started[event.run] = event
+            else:
+                results[event.run] = event
+            on_event(event)
+    except BaseException:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+        raise
+    finally:
+        for w in workers:
+            w.join(SHUTDOWN_GRACE_SECONDS)
+            if w.is_alive():
+                w.kill()
+                w.join()
+        task_queue.close()
+        events.close()
+    return [results[t.run] for t in tasks if t.run in results]
+
+
+def _fail_lost(tasks: Sequence[Task], results: dict[str, Result], on_event: Callable[[Event], None]) -> None:
+    """Every worker is gone (killed from outside?): report the runs that never finished."""
+    for task in tasks:
+        if task.run not in results:
+            failure = Failure(notebook=task.notebook_path, kind="engine", message="the worker process died")
+            results[task.run] = Result(task.run, "failed", 0.0, failure)
+            on_event(results[task.run])

@@ -14,9 +14,9 @@ import time
 import pytest
 from fixtures.project import layout_of, make_project, run_build
 
-from chengguan.reports.lock import BuildLock
-from chengguan.reports.state import BuildState
-from chengguan.reports.tasks import Result
+from reportbuild.guard import BuildLock
+from reportbuild.state import BuildState
+from reportbuild.workers import Result
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,296 @@
+"""What each run depends on (fingerprints) and what to do with it: execute, only re-render, or skip.
+
+A run's fingerprint has one digest per kind of input, so a changed digest names the reason to
+rebuild. Tree digests reuse a stat cache (size, mtime_ns) -> sha256 kept in the build state, so
+unchanged files are never read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import asdict, dataclass
+from enum import Enum
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import importlib.util
+from typing import TYPE_CHECKING
+
+from reportbuild.layout import Layout
+from reportbuild.manifest import Manifest, ManifestError, Run
+
+if TYPE_CHECKING:  # state.py imports Fingerprint from here
+    from reportbuild.state import BuildState
+
+
+# Distributions whose versions can change what a notebook computes or how it executes.
+EXECUTION_PACKAGES = (
+    "ipykernel", "ipython", "jupyter_client", "matplotlib", "matplotlib-inline", "nbclient",
+    "nbformat", "numpy", "pandas", "papermill", "scipy", "seaborn", "statsmodels",
+)
+# Distributions that only change the HTML rendering (a change re-renders, never re-executes).
+RENDER_PACKAGES = ("nbconvert", "mistune", "pygments", "jupyterlab_pygments", "bleach")
+
+# Reasons, in the order they are reported.
+EXECUTION_REASONS = {
+    "code": "notebook code changed",
+    "params": "params changed",
+    "data": "data changed",
+    "library": "library changed",
+    "packages": "packages changed",
+    "kernel": "kernel changed",
+}
+RENDER_REASONS = {
+    "markdown": "markdown changed",
+    "render": "rendering changed",
+}
+
+
+def digest(value: Any) -> str:
+    """sha256 of a JSON-serializable value (keys sorted), shortened: these are not secrets."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+StatCache = MutableMapping[str, list[Any]]  # path -> [size, mtime_ns, sha256]
+
+
+def file_sha256(path: Path, cache: StatCache | None = None) -> str:
+    """Content hash of one file, reusing ``cache`` when size and mtime are unchanged."""
+    st = path.stat()
+    key = str(path)
+    hit = cache.get(key) if cache is not None else None
+    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+        return str(hit[2])
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    sha = h.hexdigest()
+    if cache is not None:
+        cache[key] = [st.st_size, st.st_mtime_ns, sha]
+    return sha
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        # Skip caches and hidden folders; they do not change what a notebook computes.
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and d != "__pycache__"
+        )
+        for name in sorted(filenames):
+            if not name.startswith(".") and not name.endswith((".pyc", ".pyo")):
+                yield Path(dirpath) / name
+
+
+def tree_digest(root: Path, cache: StatCache | None = None) -> str:
+    """Digest of every file's relative path and content under ``root`` (a file: its content)."""
+    if root.is_file():
+        return digest([root.name, file_sha256(root, cache)])
+    if not root.is_dir():
+        return digest(None)
+    entries = [(path.relative_to(root).as_posix(), file_sha256(path, cache)) for path in _walk(root)]
+    return digest(entries)
+
+
+def notebook_digests(nb: Mapping[str, Any]) -> tuple[str, str]:
+    """``(code, markdown)`` digests of a notebook's JSON.
+
+    Code covers what execution sees: code cell sources in order and their tags (the
+    ``parameters`` tag decides where papermill injects). Markdown covers everything else shown.
+    """
+    code, other = [], []
+    for cell in nb.get("cells", []):
+        source = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "code":
+            code.append([source, sorted(cell.get("metadata", {}).get("tags", []))])
+        else:
+            other.append([cell.get("cell_type"), source, cell.get("attachments")])
+    return digest(code), digest(other)
+
+
+def package_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """Installed versions (None when a distribution is absent)."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def kernelspec_file(name: str) -> Path | None:
+    """The ``kernel.json`` of kernel ``name`` (found without importing jupyter_client)."""
+    from jupyter_core.paths import jupyter_path  # light: no server stack
+
+    for base in jupyter_path("kernels"):
+        candidate = Path(base) / name / "kernel.json"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def kernel_digest(name: str) -> str:
+    """Digest of the kernelspec (its command line and environment) and this Python."""
+    spec = kernelspec_file(name)
+    text = spec.read_text(encoding="utf-8") if spec else None
+    return digest([name, text, sys.version])
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Digests of everything one run depends on."""
+
+    code: str
+    markdown: str
+    params: str
+    data: str
+    library: str
+    packages: str
+    kernel: str
+    render: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Fingerprint | None:
+        if not data or set(data) != set(cls.__dataclass_fields__):
+            return None  # written by an older engine: treat as no previous output
+        return cls(**data)
+
+    def execution_changes(self, old: Fingerprint) -> list[str]:
+        return [reason for key, reason in EXECUTION_REASONS.items() if getattr(self, key) != getattr(old, key)]
+
+    def render_changes(self, old: Fingerprint) -> list[str]:
+        return [reason for key, reason in RENDER_REASONS.items() if getattr(self, key) != getattr(old, key)]
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+# The renderer's own source: editing it re-renders every report (kernels never import the engine,
+# so the engine's other modules are no input of a report).
+RENDERER_SOURCE = Path(__file__).with_name("render.py")
+
+
+class Action(Enum):
+    EXECUTE = "execute"
+    RENDER = "render"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class Decision:
+    run: Run
+    action: Action
+    reasons: tuple[str, ...]
+    fingerprint: Fingerprint
+    parameters: dict[str, Any]  # resolved (defaults filled in)
+
+    def describe(self) -> str:
+        if self.action is Action.EXECUTE:
+            return "would run: " + ", ".join(self.reasons)
+        if self.action is Action.RENDER:
+            return "re-render: " + ", ".join(self.reasons)
+        return "up to date"
+
+
+def fingerprints(
+    runs: Sequence[Run],
+    parameters: Mapping[str, dict[str, Any]],
+    manifest: Manifest,
+    layout: Layout,
+    state: BuildState,
+    versions: Mapping[str, str | None] | None = None,
+) -> dict[str, Fingerprint]:
+    """The current fingerprint of each run. ``versions`` overrides the installed versions (tests)."""
+    cache = state.files
+    if versions is None:
+        versions = package_versions(EXECUTION_PACKAGES + RENDER_PACKAGES)
+    shared = {
+        "data": tree_digest(layout.data, cache),
+        "library": digest([tree_digest(path, cache) for path in library_sources(manifest, layout)]),
+        "packages": digest({k: versions.get(k) for k in EXECUTION_PACKAGES}),
+        "kernel": kernel_digest(manifest.build.kernel),
+    }
+    renderer = [
+        {k: versions.get(k) for k in RENDER_PACKAGES},
+        file_sha256(RENDERER_SOURCE, cache) if RENDERER_SOURCE.is_file() else None,
+    ]
+    notebooks: dict[Path, tuple[str, str]] = {}
+    result = {}
+    for run in runs:
+        if run.notebook_path not in notebooks:
+            with run.notebook_path.open(encoding="utf-8") as f:
+                notebooks[run.notebook_path] = notebook_digests(json.load(f))
+        code, markdown = notebooks[run.notebook_path]
+        params = parameters[run.name]
+        result[run.name] = Fingerprint(
+            code=code,
+            markdown=markdown,
+            params=digest(params),
+            render=digest([renderer, run.title, run.description, run.show_code, params]),
+            **shared,
+        )
+    return result
+
+
+def library_sources(manifest: Manifest, layout: Layout) -> list[Path]:
+    """Source folders (or files) of the manifest's libraries, found as Python would import them."""
+    if layout.libraries is not None:
+        return list(layout.libraries)
+    found = []
+    for name in manifest.build.libraries:
+        spec = importlib.util.find_spec(name)  # finds without importing (a top-level name)
+        if spec is None:
+            raise LibraryNotFound(f"library {name!r} (reports.toml [build] libraries) is not importable")
+        if spec.submodule_search_locations:
+            found += [Path(p).resolve() for p in spec.submodule_search_locations]
+        elif spec.origin:
+            found.append(Path(spec.origin).resolve())
+    return found
+
+
+class LibraryNotFound(ManifestError):
+    """A library named in the manifest cannot be found."""
+
+
+def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState, layout: Layout,
+           force: bool = False) -> Decision:
+    """What to do with one run, given its current fingerprint and the saved state."""
+
+    def decision(action: Action, *reasons: str) -> Decision:
+        return Decision(run, action, reasons, fp, params)
+
+    if force:
+        return decision(Action.EXECUTE, "forced")
+    record = state.runs.get(run.name)
+    if record is not None and record.status == "failed":
+        return decision(Action.EXECUTE, "previous run failed")
+    old = record.fp() if record else None
+    if old is None or not layout.ipynb(run.name).is_file():
+        return decision(Action.EXECUTE, "no previous output")
+    changes = fp.execution_changes(old)
+    if changes:
+        return decision(Action.EXECUTE, *changes)
+    rerender = fp.render_changes(old)
+    if not layout.html(run.name).is_file():
+        rerender.append("HTML missing")
+    if rerender:
+        return decision(Action.RENDER, *rerender)
+    return decision(Action.SKIP)
+
+
+def plan(runs: Sequence[Run], parameters: Mapping[str, dict[str, Any]], manifest: Manifest, layout: Layout,
+         state: BuildState, force: bool = False,
+         versions: Mapping[str, str | None] | None = None) -> list[Decision]:
+    fps = fingerprints(runs, parameters, manifest, layout, state, versions)
+    return [decide(run, fps[run.name], parameters[run.name], state, layout, force) for run in runs]
