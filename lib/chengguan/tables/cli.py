@@ -53,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     command.set_defaults(command=_datapackage)
 
     command = commands.add_parser(
+        "export", help="write every table as CSV, Parquet and Excel, with datapackage.json",
+        description="Validate the tables, then write OUTDIR/<table>.csv (UTF-8 with a BOM, for "
+        "Excel), OUTDIR/<table>.parquet, OUTDIR/chengguan_tables.xlsx (a README sheet, then a "
+        "sheet per table) and OUTDIR/datapackage.json. Exit 2, writing nothing, when the "
+        "tables do not validate.")
+    command.add_argument("outdir", metavar="OUTDIR", help="the folder to write (created)")
+    command.set_defaults(command=_export)
+
+    command = commands.add_parser(
         "summary", help="count indicators, observations, exclusions and recognitions")
     command.set_defaults(command=_summary)
     return parser
@@ -100,6 +109,21 @@ def _datapackage(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     datapackage.write(data_dir)
     print(f"wrote {shown}")
+    return 0
+
+
+def _export(args: argparse.Namespace, data_dir: Path) -> int:
+    from chengguan.tables.export import ExportRefused, export
+
+    try:
+        written = export(args.outdir, data_dir)
+    except ExportRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        print(f"chengguan-data export: {len(refused.problems)} problems in {data_dir.name}/; "
+              f"nothing was exported", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} files to {args.outdir}")
     return 0
 
 

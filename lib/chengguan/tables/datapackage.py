@@ -7,12 +7,12 @@ from what the schema and ``sources.csv`` generate.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
 from chengguan.tables import schema
+from chengguan.tables.io import read_csv
 from chengguan.tables.schema import Field, TableSchema
 
 FILENAME = "datapackage.json"
@@ -65,12 +65,10 @@ def is_current(data_dir: Path) -> bool:
 def _sources(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [
-            {"title": row["title"], "path": row["url"]} if row.get("url")
-            else {"title": row["title"]}
-            for row in csv.DictReader(handle)
-        ]
+    return [
+        {"title": row["title"], "path": row["url"]} if row["url"] else {"title": row["title"]}
+        for row in read_csv(path)
+    ]
 
 
 def _resource(table: TableSchema) -> dict[str, Any]:

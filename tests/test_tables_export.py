@@ -1,0 +1,213 @@
+"""chengguan.tables.export: every download read back and compared with the tables exactly."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from tables_synthetic import make_data_dir, set_cell
+
+from chengguan import paths
+from chengguan.tables import load
+from chengguan.tables.export import WORKBOOK, ExportRefused, export
+from chengguan.tables.io import read_csv
+from chengguan.tables.schema import TABLES, TableSchema
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own tables, exported once for the module."""
+    out = tmp_path_factory.mktemp("export")
+    export(out)
+    return out
+
+
+def source_rows(table: TableSchema, data: Path | None = None) -> list[list[str]]:
+    csv_file = read_csv((data or paths.data_dir()) / table.filename)
+    return [[row[c] for c in table.columns] for row in csv_file]
+
+
+def same_number(value: float, text: str) -> bool:
+    """The float gives back the stored decimal exactly (shortest repr)."""
+    return Decimal(repr(value)) == Decimal(text)
+
+
+def test_the_files_written(exported: Path) -> None:
+    names = {p.name for p in exported.iterdir()}
+    expected = {f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "parquet")}
+    assert names == expected | {WORKBOOK, "datapackage.json"}  # no temporary file left behind
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_csv_is_utf8_with_bom_and_holds_the_cells_exactly(exported: Path,
+                                                          table: TableSchema) -> None:
+    raw = (exported / table.filename).read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    assert b"\r\n" in raw  # RFC 4180 line ends
+    assert read_csv(exported / table.filename).header == table.columns
+    assert source_rows(table, exported) == source_rows(table)
+    # What a pandas user gets with the encoding Excel users' files need.
+    frame = pd.read_csv(exported / table.filename, encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    assert frame.values.tolist() == source_rows(table)
+
+
+def test_csv_keeps_the_chinese_text(exported: Path) -> None:
+    text = (exported / "observations.csv").read_text(encoding="utf-8-sig")
+    assert "依法查处违法建筑案件 5334 起" in text
+    assert "上海市城市管理行政执法局" in (exported / "sources.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_parquet_has_the_declared_types_and_the_loaded_values(exported: Path,
+                                                              table: TableSchema) -> None:
+    frame = pd.read_parquet(exported / f"{table.name}.parquet")
+    loaded = load._load(table.name)
+    assert list(frame.columns) == list(table.columns)
+    texts = source_rows(table)
+    for i, field in enumerate(table.fields):
+        got, want = frame[field.name], loaded[field.name]
+        column_texts = [row[i] for row in texts]
+        if field.type == "number":
+            assert got.dtype == "float64"
+            assert all(same_number(v, t) if t else pd.isna(v) for v, t in zip(got, column_texts))
+        elif field.type == "integer":
+            assert got.dtype == "int64"  # required integers: no missing values
+            assert got.tolist() == [int(t) for t in column_texts]
+        elif field.type == "date":
+            assert [d.isoformat() if d is not None else "" for d in got] == column_texts
+            assert [d.date() if not pd.isna(d) else None for d in want] == got.tolist()
+        elif field.type == "boolean":
+            assert got.dtype == "bool"
+            assert got.tolist() == want.tolist()
+        else:
+            assert [v if not pd.isna(v) else "" for v in got] == column_texts
+
+
+def test_parquet_carries_the_column_descriptions(exported: Path) -> None:
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_schema(exported / "observations.parquet")
+    assert arrow.field("quote").metadata[b"description"].decode() == (
+        "Verbatim sentence of the normalized source text.")
+    assert not arrow.field("value").nullable and arrow.field("note").nullable
+
+
+@pytest.fixture(scope="module")
+def workbook(exported: Path):
+    return load_workbook(exported / WORKBOOK)
+
+
+def test_the_workbook_has_a_readme_then_a_sheet_per_table(workbook) -> None:
+    assert workbook.sheetnames == ["README"] + [t.name for t in TABLES]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_each_sheet_holds_the_table_with_typed_cells(workbook, table: TableSchema) -> None:
+    sheet = workbook[table.name]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(table.columns)
+    assert len(rows) - 1 == len(source_rows(table))
+    for cells, texts in zip(rows[1:], source_rows(table)):
+        for field, cell, text in zip(table.fields, cells, texts):
+            if text == "":
+                assert cell is None
+            elif field.type == "number":
+                assert isinstance(cell, (int, float)) and same_number(float(cell), text)
+            elif field.type == "integer":
+                assert cell == int(text)
+            elif field.type == "date":
+                assert isinstance(cell, datetime) and cell.date() == date.fromisoformat(text)
+            elif field.type == "boolean":
+                assert cell is (text in ("true", "True", "TRUE", "1"))
+            else:
+                assert cell == text
+
+
+def test_the_readme_sheet_explains_every_column_the_sources_and_the_licence(workbook) -> None:
+    cells = [c for row in workbook["README"].iter_rows(values_only=True) for c in row if c]
+    text = "\n".join(str(c) for c in cells)
+    assert "Creative Commons Attribution 4.0 International (CC-BY-4.0)" in text
+    for table in TABLES:
+        for field in table.fields:
+            assert field.description in cells, (table.name, field.name)
+    for row in read_csv(paths.data_dir() / "sources.csv"):
+        assert row["title"] in cells
+        if row["url"]:
+            assert row["url"] in cells
+
+
+def test_the_descriptor_lists_every_file_with_its_size_and_checksum(exported: Path) -> None:
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    paths_listed = [r["path"] for r in package["resources"]]
+    others = {p.name for p in exported.iterdir()} - {"datapackage.json"}
+    assert sorted(paths_listed) == sorted(others)
+    for resource in package["resources"]:
+        data = (exported / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_frictionless_validates_the_exported_csv_files(exported: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r.get("format") == "csv"]
+    assert len(package["resources"]) == len(TABLES)
+    report = frictionless.Package(package, basepath=str(exported)).validate()
+    assert report.valid, report.flatten(["type", "message"])[:5]
+
+
+# -- synthetic data: what only a change can show -------------------------------------------------
+
+
+def test_invalid_tables_are_not_exported(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path)
+    set_cell(data, "observations", "illegal_building_area_2022", "value", "2504701")
+    out = tmp_path / "out"
+    with pytest.raises(ExportRefused) as refused:
+        export(out, data)
+    assert [p.rule for p in refused.value.problems] == ["value-matches-quote"]
+    assert not out.exists()
+    result = subprocess.run(
+        [Path(sys.executable).parent / "chengguan-data", "--data-dir", data, "export", out],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "data/observations.csv:3: column value: '2504701'" in result.stderr
+    assert "nothing was exported" in result.stderr
+    assert not out.exists()
+
+
+def test_a_cell_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path)
+    formula = '=HYPERLINK("http://example.invalid","click")'
+    set_cell(data, "observations", "illegal_building_cases_2022", "note", formula)
+    out = tmp_path / "out"
+    export(out, data)
+    sheet = load_workbook(out / WORKBOOK)["observations"]
+    notes = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert formula in notes
+    with zipfile.ZipFile(out / WORKBOOK) as book:
+        xml = b"".join(book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml
+
+
+def test_export_replaces_earlier_files_in_place(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path)
+    out = tmp_path / "out"
+    export(out, data)
+    set_cell(data, "scopes", "fengxian", "name_en", "Fengxian District")
+    export(out, data)
+    assert "Fengxian District" in (out / "scopes.csv").read_text(encoding="utf-8-sig")
+    assert pd.read_parquet(out / "scopes.parquet").name_en.tolist()[-1] == "Fengxian District"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
