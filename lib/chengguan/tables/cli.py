@@ -11,7 +11,7 @@ from pathlib import Path
 from chengguan import paths, sources
 from chengguan.tables import datapackage, schema
 from chengguan.tables.coverage import coverage
-from chengguan.tables.io import read_csv
+from chengguan.tables.io import TableReadError, read_csv
 from chengguan.tables.validate import validate
 
 
@@ -40,10 +40,61 @@ def _parser() -> argparse.ArgumentParser:
         "coverage", help="account for every numeral of a source; exit 1 if any is uncovered",
         description="List how many numerals of the source are covered by an observation or "
         "excluded, and every uncovered one with its raw line and context.")
-    command.add_argument("source_id", nargs="?", default=sources.PRIMARY_SOURCE_ID,
+    command.add_argument("source_id", nargs="?", default=None,
                          help=f"the source (default: {sources.PRIMARY_SOURCE_ID})")
+    command.add_argument("--source", metavar="ID", dest="source_option",
+                         help="the source (same as the positional argument)")
     command.add_argument("--all", action="store_true", help="every source of sources.csv")
     command.set_defaults(command=_coverage)
+
+    command = commands.add_parser(
+        "add-source", help="store a new source document in raw/ and add its sources.csv row",
+        description="Copy FILE byte for byte to raw/NNN_<sha256 prefix><suffix>, append its "
+        "row (with the SHA-256) to sources.csv and regenerate datapackage.json. The text must "
+        "be UTF-8. Nothing is written when the row would not validate. Next: `coverage "
+        "--source ID`, then `draft --source ID --year YEAR`.")
+    command.add_argument("file", metavar="FILE", help="the document, as UTF-8 text")
+    command.add_argument("--id", required=True, dest="new_id",
+                         help="source_id, snake_case ASCII (e.g. cgzf_2023_summary)")
+    command.add_argument("--title", required=True, help="title of the document")
+    command.add_argument("--issued", required=True, help="date of issue, YYYY-MM-DD")
+    command.add_argument("--url", required=True, help="public address of the document")
+    command.add_argument("--issuer", default="上海市城市管理行政执法局",
+                         help="who published it (default: the bureau)")
+    command.add_argument("--doc-number", default="", help="document number (文号), if any")
+    command.add_argument("--scope", default="city", help="scope_id it reports on (default city)")
+    command.add_argument("--kind", default="official_report",
+                         choices=schema.SOURCES.field("kind").enum,
+                         help="kind of document (default official_report)")
+    command.add_argument("--reliability", default="high",
+                         choices=schema.SOURCES.field("reliability").enum,
+                         help="default high")
+    command.add_argument("--reliability-note", default="", help="why that reliability")
+    command.set_defaults(command=_add_source)
+
+    command = commands.add_parser(
+        "draft", help="draft table rows for the uncovered numerals of a source",
+        description="For every numeral of the source that no row accounts for, draft an "
+        "observation of a known indicator when the words before it match a quote already in "
+        "the tables (and the unit is the indicator's), an exclusion for dates, years, document "
+        "numbers and plan periods, or else a new indicator with its observation. Writes "
+        "OUT/indicators.csv, OUT/observations.csv and OUT/exclusions.csv with a review column; "
+        "edit them, then `append OUT`.")
+    command.add_argument("--source", required=True, metavar="ID", help="the source")
+    command.add_argument("--year", required=True, type=int,
+                         help="the year its outcomes are for (its plan's targets: the next)")
+    command.add_argument("--out", metavar="DIR",
+                         help="where to write the draft (default: drafts/<source id>/)")
+    command.set_defaults(command=_draft)
+
+    command = commands.add_parser(
+        "append", help="append reviewed draft rows to the tables, if they then validate",
+        description="Append the rows of DIR/<table>.csv (the table's columns, plus an optional "
+        "review column, which is dropped) to the tables. Every rule is checked on the result "
+        "first; on any problem nothing is written and the problems name the draft file and "
+        "line. Exit 1 then.")
+    command.add_argument("draft_dir", metavar="DIR", help="the reviewed draft folder")
+    command.set_defaults(command=_append)
 
     command = commands.add_parser(
         "datapackage", help="write data/datapackage.json from the schema",
@@ -82,7 +133,8 @@ def _validate(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _coverage(args: argparse.Namespace, data_dir: Path) -> int:
-    ids = list(sources.load_sources(data_dir)) if args.all else [args.source_id]
+    chosen = args.source_option or args.source_id or sources.PRIMARY_SOURCE_ID
+    ids = list(sources.load_sources(data_dir)) if args.all else [chosen]
     complete = True
     for source_id in ids:
         try:
@@ -109,6 +161,59 @@ def _datapackage(args: argparse.Namespace, data_dir: Path) -> int:
         return 1
     datapackage.write(data_dir)
     print(f"wrote {shown}")
+    return 0
+
+
+def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
+    from chengguan.tables.intake import IntakeRefused, add_source
+
+    try:
+        row = add_source(args.file, source_id=args.new_id, title=args.title,
+                         issuer=args.issuer, issued=args.issued, url=args.url,
+                         scope_id=args.scope, kind=args.kind, reliability=args.reliability,
+                         reliability_note=args.reliability_note, doc_number=args.doc_number,
+                         data_dir=data_dir)
+    except IntakeRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        print("chengguan-data add-source: nothing was written", file=sys.stderr)
+        return 1
+    print(f"stored {data_dir.name}/{row['raw_path']} (sha256 {row['sha256']}) as source "
+          f"{row['source_id']}; next: chengguan-data coverage --source {row['source_id']}")
+    return 0
+
+
+def _draft(args: argparse.Namespace, data_dir: Path) -> int:
+    from chengguan.tables.draft import draft
+
+    try:
+        result = draft(args.source, args.year, data_dir)
+    except sources.UnknownSourceError as error:
+        print(f"chengguan-data draft: {error}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else data_dir.parent / "drafts" / args.source
+    result.write(out)
+    counts = result.counts()
+    print(f"wrote {out}: {counts['observations']} observations "
+          f"({len(result.matched())} of known indicators), {counts['indicators']} new "
+          f"indicators, {counts['exclusions']} exclusions; review them (column review), then: "
+          f"chengguan-data append {out}")
+    return 0
+
+
+def _append(args: argparse.Namespace, data_dir: Path) -> int:
+    from chengguan.tables.intake import IntakeRefused, append_rows, read_draft
+
+    try:
+        appended = append_rows(read_draft(args.draft_dir), data_dir)
+    except (IntakeRefused, TableReadError) as refused:
+        for problem in getattr(refused, "problems", [refused]):
+            print(problem, file=sys.stderr)
+        print("chengguan-data append: nothing was written", file=sys.stderr)
+        return 1
+    added = ", ".join(f"{n} {name}" for name, n in appended.counts.items()) or "no rows"
+    print(f"appended {added}; the tables validate. Next: chengguan-data coverage --source ID, "
+          f"then rebuild the reports (make reports)")
     return 0
 
 

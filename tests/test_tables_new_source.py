@@ -1,0 +1,188 @@
+"""The new-source workflow end to end, on a synthetic 2023 summary, in a copy of data/.
+
+add-source -> coverage --source -> draft -> review -> append -> validate -> coverage: the tables
+end valid, every numeral of the new source accounted for, and recurring indicators with a
+second period beside 2022.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chengguan import paths
+from chengguan.tables import datapackage, load
+from chengguan.tables.cli import main
+from chengguan.tables.validate import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "new_source" / "cgzf_2023_summary.txt"
+SOURCE = "cgzf_2023_summary"
+ADD = ["add-source", str(FIXTURE), "--id", SOURCE,
+       "--title", "城管执法系统2023年工作总结和2024年工作计划（合成测试文本）",
+       "--issued", "2024-01-26", "--url", "https://example.invalid/cgzf_2023_summary",
+       "--doc-number", "沪城管执〔2024〕9号"]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    return tmp_path / "data"
+
+
+def run(data: Path, *args: str) -> int:
+    return main(["--data-dir", str(data), *args])
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, table: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+
+
+def snapshot(data: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+
+
+def test_the_whole_workflow(data: Path, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    # (a) store the raw text with its checksum, and its sources.csv row
+    assert run(data, *ADD) == 0
+    digest = hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
+    (source,) = [r for r in rows(data / "sources.csv") if r["source_id"] == SOURCE]
+    assert source["sha256"] == digest
+    assert source["raw_path"] == f"raw/001_{digest[:16]}.txt"
+    assert (data / source["raw_path"]).read_bytes() == FIXTURE.read_bytes()
+    assert datapackage.is_current(data)
+    assert validate(data) == []
+    capsys.readouterr()
+
+    # (b) every numeral not yet accounted for
+    assert run(data, "coverage", "--source", SOURCE) == 1
+    listed = capsys.readouterr().out
+    assert f"{SOURCE}: 30 mentions: 0 covered, 0 excluded, 30 uncovered" in listed
+    assert f"data/{source['raw_path']}:25: 境质量。依法查处违法建筑案件 ⟦6120 起⟧" in listed
+
+    # (c) draft rows; recurring indicators are recognised by their wording
+    draft_dir = tmp_path / "draft"
+    assert run(data, "draft", "--source", SOURCE, "--year", "2023", "--out", str(draft_dir)) == 0
+    assert "15 observations (14 of known indicators), 1 new indicators, 5 exclusions" in (
+        capsys.readouterr().out)
+    observations = {r["quote"]: r for r in rows(draft_dir / "observations.csv")}
+    drafted = {quote: (r["indicator_id"], r["value"], r["status"], r["period_start"])
+               for quote, r in observations.items()}
+    assert drafted["依法查处违法建筑案件 6120 起"] == (
+        "illegal_building_cases", "6120", "actual", "2023-01-01")
+    assert drafted["拆除违法建筑 231.6 万平方米"] == (
+        "illegal_building_area_demolished", "2316000", "actual", "2023-01-01")
+    # The same words "暂扣运输工具" follow building waste and kitchen waste: the clause before
+    # them decides.
+    assert drafted["暂扣运输工具 352 辆"][0] == "construction_waste_vehicles_impounded"
+    assert drafted["取缔 38002 处"][0] == "street_vending_sites_cleared"
+    assert drafted["出动 20.1 万人次"][0] == "garbage_enforcement_person_times"
+    # Under the plan's heading, a target for the next year.
+    assert drafted["依法拆除违法户外广告设施 1000 块以上"] == (
+        "outdoor_ad_facilities_removed_panels", "1000", "target", "2024-01-01")
+    assert observations["依法拆除违法户外广告设施 1000 块以上"]["qualifier"] == "more_than"
+    assert observations["依法查处违法建筑案件 6120 起"]["section"] == (
+        "2023 年工作总结 > 一、强化重点领域执法保障… > （一）持续提升生态环境质量")
+    (new_indicator,) = rows(draft_dir / "indicators.csv")
+    assert (new_indicator["name_zh"], new_indicator["unit"]) == ("新建城管驿站", "unit")
+    assert drafted["新建城管驿站 36 个"][0] == new_indicator["indicator_id"]
+    exclusions = {r["quote"]: r["reason"] for r in rows(draft_dir / "exclusions.csv")}
+    assert exclusions == {"沪城管执〔2024〕9号": "document_number", "2023 年": "year",
+                          "2024 年": "year", "2024 年 1 月 26 日": "date",
+                          "2024年1月26日": "date"}
+
+    # (d) an unreviewed draft is refused, nothing is written, problems point into the draft
+    before = snapshot(data)
+    assert run(data, "append", str(draft_dir)) == 1
+    errors = capsys.readouterr().err
+    assert "draft/indicators.csv:2: column name_en: '' is empty but required [required]" in errors
+    assert "nothing was written" in errors
+    assert snapshot(data) == before
+
+    # the review: name the new indicator and give it its domain
+    new_id = new_indicator["indicator_id"]
+    new_indicator.update(indicator_id="rest_stations_built", domain_id="grassroots_units",
+                         name_en="City-management rest stations built")
+    write_rows(draft_dir / "indicators.csv", [new_indicator])
+    reviewed = list(observations.values())
+    for row in reviewed:
+        if row["indicator_id"] == new_id:
+            row["indicator_id"] = "rest_stations_built"
+    write_rows(draft_dir / "observations.csv", reviewed)
+
+    assert run(data, "append", str(draft_dir)) == 0
+    assert "appended 1 indicators, 15 observations, 5 exclusions" in capsys.readouterr().out
+    assert run(data, "validate") == 0
+    assert run(data, "coverage", "--source", SOURCE) == 0
+    assert f"{SOURCE}: 30 mentions: 15 covered, 15 excluded, 0 uncovered" in (
+        capsys.readouterr().out)
+    assert run(data, "datapackage", "--check") == 0
+
+    # (e) what the notebooks load: a second period beside 2022
+    cases = load.load_observations(indicator="illegal_building_cases", status="actual",
+                                   scope="city", data_dir=data).sort_values("period_start")
+    assert cases.period_start.dt.year.tolist() == [2022, 2023]
+    assert cases.value.tolist() == [5334.0, 6120.0]
+    assert cases.source_id.tolist() == ["cgzf_2022_summary", SOURCE]
+    garbage = load.load_observations(domain="garbage_sorting", period=2023, status="actual",
+                                     data_dir=data)
+    assert set(garbage.indicator_id) >= {"garbage_sorting_cases", "garbage_inspections"}
+
+
+def test_a_source_is_stored_once(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(data, *ADD) == 0
+    before = snapshot(data)
+    assert run(data, *[a if a != SOURCE else "other_id" for a in ADD]) == 1
+    assert "already stored as raw/001_" in capsys.readouterr().err
+    assert snapshot(data) == before
+
+
+def test_a_gbk_document_is_refused_with_its_encoding(data: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    gbk = tmp_path / "summary_gbk.txt"
+    gbk.write_bytes(FIXTURE.read_text(encoding="utf-8").encode("gbk"))
+    before = snapshot(data)
+    raw_before = sorted(p.name for p in (data / "raw").iterdir())
+    assert run(data, *ADD[:1], str(gbk), *ADD[2:]) == 1
+    error = capsys.readouterr().err
+    assert f"{gbk}:3: the file is not UTF-8" in error and "GBK/GB18030" in error
+    assert snapshot(data) == before
+    assert sorted(p.name for p in (data / "raw").iterdir()) == raw_before
+
+
+def test_an_invalid_source_row_writes_nothing(data: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(data)
+    raw_before = sorted(p.name for p in (data / "raw").iterdir())
+    args = [a if a != "2024-01-26" else "2024-13-26" for a in ADD]
+    assert run(data, *args) == 1
+    assert ("the new sources.csv row: column issued: '2024-13-26' is not a date (YYYY-MM-DD) "
+            "[type]") in capsys.readouterr().err
+    assert snapshot(data) == before
+    assert sorted(p.name for p in (data / "raw").iterdir()) == raw_before
+
+
+def test_words_that_fit_two_indicators_equally_are_left_for_review(
+        data: Path, tmp_path: Path) -> None:
+    from chengguan.tables.draft import draft
+
+    text = tmp_path / "note.txt"
+    text.write_text("（一）其他工作。暂扣运输工具 12 辆。\n", encoding="utf-8")
+    assert run(data, *ADD[:1], str(text), "--id", "short_note", *ADD[4:]) == 0
+    result = draft("short_note", 2023, data)
+    (observation,) = result.rows["observations"]
+    assert observation["review"] == (
+        "NEW indicator new_short_note_01 (ambiguous: construction_waste_vehicles_impounded, "
+        "kitchen_waste_vehicles_impounded); or delete this row and add an exclusion")
