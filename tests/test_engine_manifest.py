@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from chengguan.params import ParameterError
 from reportbuild.manifest import ManifestError, load_manifest, validate_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def write_notebook(path: Path, parameters_cell: str) -> None:
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": parameters_cell,
+                     "outputs": [], "execution_count": None}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
 @pytest.fixture
 def root(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    (tmp_path / "notebooks" / "demo.ipynb").write_text("{}", encoding="utf-8")
+    write_notebook(tmp_path / "notebooks" / "demo.ipynb", 'lang = "zh"  # language\nsize = 3  # size\n')
     return tmp_path
 
 
 SPECS = """
-[notebooks.demo.parameters.lang]
-type = "str"
-default = "zh"
-choices = "languages"
-help = "language"
-
-[notebooks.demo.parameters.size]
-type = "int"
-default = 3
-min = 1
-help = "size"
+[notebooks.demo.parameters]
+lang = { choices = "languages" }
+size = { min = 1 }
 """
 
 
@@ -38,9 +39,10 @@ def manifest(root: Path, text: str):
     return load_manifest(root / "reports.toml", root)
 
 
-def problems(root: Path, text: str) -> str:
+def problems(root: Path, text: str, specs: str = SPECS) -> str:
+    (root / "reports.toml").write_text(specs + text, encoding="utf-8")
     with pytest.raises(ManifestError) as info:
-        manifest(root, text)
+        load_manifest(root / "reports.toml", root)
     return str(info.value)
 
 
@@ -96,9 +98,8 @@ title = "A again"
 """)
     assert "runs[1] (a): unknown key(s) colour" in message
     assert "runs[1] (a): parameter 'sise' is not declared for 'demo' (declared: lang, size)" in message
-    assert "runs[2] (b): notebook 'missing' has no [notebooks.missing] table" in message
     assert "runs[2] (b): notebook file notebooks/missing.ipynb does not exist" in message
-    assert message.count("\n  - ") == 4
+    assert message.count("\n  - ") == 3
 
 
 def test_duplicate_names_and_bad_names(root):
@@ -171,4 +172,37 @@ def test_the_project_manifest_is_valid():
         "lang": "en", "confidence": 0.95, "low_risk_inspections_per_year": 1.0,
         "other_risk_inspections_per_year": 4.0, "uniform_inspections_per_year": 4.0,
     }
-    assert resolved["illegal_construction-zh"] == {"lang": "zh", "log_scale": True}
+    assert resolved["district-minhang"] == {"lang": "zh", "district": "minhang"}
+
+
+def test_parameters_come_from_the_notebook_and_constraints_from_the_manifest(root):
+    m = manifest(root, '[[runs]]\nname = "d"\nnotebook = "demo"\ntitle = "D"\n')
+    specs = m.runs[0].specs
+    assert [(s.name, s.type, s.default, s.help, s.choices, s.min) for s in specs.values()] == [
+        ("lang", "str", "zh", "language", "languages", None), ("size", "int", 3, "size", None, 1)]
+
+
+def test_defaults_in_the_manifest_are_refused(root):
+    message = problems(root, '[notebooks.demo.parameters.size]\ndefault = 4\n', specs="")
+    assert "notebooks.demo.parameters.size: unknown key(s) default" in message
+    assert "belong in the notebook's parameters cell" in message
+
+
+def test_a_constraint_on_a_parameter_the_notebook_does_not_assign(root):
+    message = problems(root, '[notebooks.demo.parameters]\ncolour = { choices = ["red"] }\n', specs="")
+    assert "'colour' constrained in the manifest but not assigned in the notebook's parameters cell" in message
+
+
+def test_vocabularies_are_read_from_the_build_root(root):
+    """--root on a copy: the copy's data decide the allowed values, not the checkout's."""
+    write_notebook(root / "notebooks" / "demo.ipynb", 'district = "xuhui"  # a district\n')
+    (root / "data").mkdir()
+    (root / "data" / "scopes.csv").write_text(
+        "scope_id,kind,name_zh,name_en\nxuhui,district,徐汇区,Xuhui\n", encoding="utf-8")
+    (root / "reports.toml").write_text('[notebooks.demo.parameters]\ndistrict = { choices = "districts" }\n'
+                                       '[[runs]]\nname = "d-{district}"\nnotebook = "demo"\ntitle = "D"\n'
+                                       'matrix = { district = ["xuhui", "pudong"] }\n', encoding="utf-8")
+    m = load_manifest(root / "reports.toml", root)
+    assert m.runs[0].resolved() == {"district": "xuhui"}
+    with pytest.raises(ParameterError, match="'pudong' is not one of 'xuhui'"):
+        m.runs[1].resolved()

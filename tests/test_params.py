@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from chengguan.params import (
     SpecError,
     check_parameters,
     load_specs,
-    parameters_cell_defaults,
-    parse_spec,
+    make_spec,
+    make_specs,
+    read_notebook_parameters,
+    read_parameters_cell,
     validate,
 )
 
@@ -23,7 +26,7 @@ MANIFEST = ROOT / "reports.toml"
 
 GARBAGE_LISTING = """\
 parameters of notebook 'garbage_sorting':
-  lang: str = 'zh'; one of 'zh', 'en' (vocabulary 'languages') -- language of labels and text
+  lang: str = 'zh'; one of 'zh', 'en' (vocabulary 'languages') -- label language: "zh" or "en"
   confidence: float = 0.95; 0.5 <= confidence <= 0.999 -- confidence level of the intervals"""
 
 
@@ -32,9 +35,9 @@ def garbage():
     return load_specs("garbage_sorting", MANIFEST)
 
 
-def refusal(stem, values, specs) -> str:
+def refusal(stem, values, specs, root=None) -> str:
     with pytest.raises(ParameterError) as info:
-        validate(stem, values, specs)
+        validate(stem, values, specs, root)
     return str(info.value)
 
 
@@ -63,8 +66,8 @@ def test_every_problem_is_named_at_once(garbage):
 
 
 def test_out_of_range_and_wrong_type():
-    specs = load_specs("illegal_construction", MANIFEST)
-    assert "  - log_scale: expected bool, got str 'yes'\n" in refusal("illegal_construction", {"log_scale": "yes"}, specs)
+    specs = load_specs("district_profile", MANIFEST)
+    assert "  - district: expected str, got int 3\n" in refusal("district_profile", {"district": 3}, specs)
     specs = load_specs("nonsite_enforcement", MANIFEST)
     message = refusal("nonsite_enforcement", {"low_risk_inspections_per_year": 400}, specs)
     assert "  - low_risk_inspections_per_year: 400.0 is above the maximum 365.0\n" in message
@@ -72,50 +75,130 @@ def test_out_of_range_and_wrong_type():
     assert "expected a finite number" in refusal("nonsite_enforcement", {"confidence": float("nan")}, specs)
 
 
-@pytest.fixture
-def data_project(tmp_path, monkeypatch):
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "scopes.csv").write_text(
-        "scope_id,kind,name_zh,name_en\nshanghai,city,上海市,Shanghai\nhuangpu,district,黄浦区,Huangpu\n", encoding="utf-8")
-    (tmp_path / "data" / "observations.csv").write_text(
-        "observation_id,indicator_id,source_id,scope_id,period_start,period_end,status,value,qualifier,"
-        "number_text,quote,section\no1,i,s,shanghai,2022-07-01,2023-06-30,actual,1,exact,1,q,s\n", encoding="utf-8")
-    monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path))
-    return tmp_path
+SCOPES = "scope_id,kind,name_zh,name_en\nshanghai,city,上海市,Shanghai\nhuangpu,district,黄浦区,Huangpu\n"
+OBSERVATIONS = ("observation_id,indicator_id,source_id,scope_id,period_start,period_end,status,value,qualifier,"
+                "number_text,quote,section\no1,i,s,shanghai,2022-07-01,2023-06-30,actual,1,exact,1,q,s\n")
 
 
-def test_vocabularies_come_from_the_data(data_project):
-    district = parse_spec("nb", "district", {"type": "str", "default": "huangpu", "choices": "districts"})
-    year = parse_spec("nb", "year", {"type": "int", "default": 2022, "choices": "years"})
+def write_data(root: Path) -> Path:
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "scopes.csv").write_text(SCOPES, encoding="utf-8")
+    (root / "data" / "observations.csv").write_text(OBSERVATIONS, encoding="utf-8")
+    return root
+
+
+def test_vocabularies_come_from_the_data_of_the_root_given(tmp_path):
+    root = write_data(tmp_path)
+    district = make_spec("nb", read_parameters_cell('district = "huangpu"')["district"], {"choices": "districts"})
+    year = make_spec("nb", read_parameters_cell("year = 2022")["year"], {"choices": "years"})
     specs = {"district": district, "year": year}
-    assert dict(validate("nb", {"year": 2023}, specs)) == {"district": "huangpu", "year": 2023}
-    message = refusal("nb", {"district": "shanghai", "year": 2021}, specs)
+    assert dict(validate("nb", {"year": 2023}, specs, root)) == {"district": "huangpu", "year": 2023}
+    message = refusal("nb", {"district": "shanghai", "year": 2021}, specs, root)
     assert "  - district: 'shanghai' is not one of 'huangpu'\n" in message
     assert "  - year: 2021 is not one of 2022, 2023\n" in message
     assert "  year: int = 2022; one of 2022, 2023 (vocabulary 'years')" in message
 
 
-def test_a_missing_data_table_gives_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path))
-    spec = parse_spec("nb", "district", {"type": "str", "default": "huangpu", "choices": "districts"})
-    message = refusal("nb", {}, {"district": spec})
+def test_a_missing_data_table_gives_a_clear_error(tmp_path):
+    spec = make_spec("nb", read_parameters_cell('district = "huangpu"')["district"], {"choices": "districts"})
+    message = refusal("nb", {}, {"district": spec}, tmp_path)
     assert f"  - district: cannot read the allowed values: {tmp_path / 'data' / 'scopes.csv'} does not exist\n" in message
 
 
+def test_the_parameters_cell_gives_names_defaults_types_and_help():
+    cell = 'lang = "zh"  # language of labels\nconfidence: float = 0.95  # confidence level\nn = 3\nshow = False  # a # in help'
+    declared = read_parameters_cell(cell)
+    assert [(d.name, d.default, d.help) for d in declared.values()] == [
+        ("lang", "zh", "language of labels"), ("confidence", 0.95, "confidence level"), ("n", 3, ""),
+        ("show", False, "a # in help")]
+    specs = make_specs("nb", declared, {"n": {"min": 1}})
+    assert [s.type for s in specs.values()] == ["str", "float", "int", "bool"]
+    assert specs["n"].min == 1 and specs["lang"].help == "language of labels"
+
+
 @pytest.mark.parametrize(
-    ("table", "problem"),
+    ("cell", "problem"),
     [
-        ({"type": "str", "default": "a", "colour": 1}, "unknown key(s) colour"),
-        ({"type": "text", "default": "a"}, "type must be one of str, int, float, bool, got 'text'"),
-        ({"type": "float", "default": 2.0, "max": 1.0}, "default 2.0 is invalid: 2.0 is above the maximum 1.0"),
-        ({"type": "str", "default": "a", "choices": "planets"}, "unknown vocabulary 'planets'"),
-        ({"type": "str", "default": "a", "min": 1}, "min/max apply to int and float parameters only"),
-        ({"type": "int"}, "missing 'default'"),
+        ("import os", "line 1: expected `name = value  # help`"),
+        ("a = b = 1", "line 1: expected `name = value  # help`"),
+        ("x = len('ab')", "the default of 'x' must be a literal"),
+        ("x = [1, 2]", "the default of 'x' must be a str, int, float or bool, got list"),
+        ("x = None", "got NoneType"),
+        ("x = (", "not valid Python"),
     ],
 )
-def test_malformed_specs_are_refused(table, problem):
-    with pytest.raises(SpecError, match=problem.replace("(", r"\(").replace(")", r"\)")):
-        parse_spec("nb", "x", table)
+def test_a_parameters_cell_that_is_not_plain_assignments_is_refused(cell, problem):
+    with pytest.raises(SpecError, match=re.escape(problem)):
+        read_parameters_cell(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "table", "problem"),
+    [
+        ('x = "a"', {"colour": 1}, "unknown key(s) colour"),
+        ('x = "a"', {"default": "b"}, "name, default and help belong in the notebook's parameters cell"),
+        ("x = 2.0", {"max": 1.0}, "the notebook's default 2.0 is invalid: 2.0 is above the maximum 1.0"),
+        ('x = "a"', {"choices": "planets"}, "unknown vocabulary 'planets'"),
+        ('x = "a"', {"min": 1}, "min/max apply to int and float parameters only"),
+        ('x = "a"', {"choices": ["b", "c"]}, "default 'a' is invalid: 'a' is not one of 'b', 'c'"),
+        ("x = 1", {"y": {"min": 0}}, "'y' constrained in the manifest but not assigned in the notebook's parameters cell"),
+    ],
+)
+def test_malformed_constraints_are_refused(cell, table, problem):
+    declared = read_parameters_cell(cell)
+    constraints = table if "y" in table else {"x": table}
+    with pytest.raises(SpecError, match=re.escape(problem)):
+        make_specs("nb", declared, constraints)
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((FIXTURES / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.parent.name}/{p.stem}" for p in NOTEBOOKS])
+def test_papermill_reads_the_same_parameters(path):
+    """Our reader of the parameters cell agrees with papermill.inspect_notebook: one source, two readers."""
+    import ast
+
+    import papermill
+
+    inspected = papermill.inspect_notebook(str(path))
+    ours = read_notebook_parameters(path)
+    assert list(inspected) == list(ours)
+    for name, p in inspected.items():
+        assert ast.literal_eval(p["default"]) == ours[name].default
+        assert p["help"] == ours[name].help
+
+
+def test_the_manifest_holds_no_defaults():
+    """reports.toml keeps constraints only: every default lives in a notebook."""
+    import tomllib
+
+    with open(MANIFEST, "rb") as f:
+        notebooks = tomllib.load(f).get("notebooks", {})
+    keys = {key for table in notebooks.values() for spec in table.get("parameters", {}).values() for key in spec}
+    assert keys <= {"choices", "min", "max"}
+
+
+def copy_project(root: Path, cell: str, constraints: str) -> Path:
+    write_data(root)
+    (root / "notebooks").mkdir()
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": cell,
+                     "outputs": [], "execution_count": None}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (root / "notebooks" / "nb.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (root / "reports.toml").write_text(constraints, encoding="utf-8")
+    return root
+
+
+def test_a_kernel_in_a_copy_reads_that_copy(tmp_path, monkeypatch):
+    """No environment variable: the kernel starts in <root>/notebooks and finds reports.toml above it."""
+    root = copy_project(tmp_path / "copy", 'district = "huangpu"  # the district\n',
+                        '[notebooks.nb.parameters]\ndistrict = { choices = "districts" }\n')
+    monkeypatch.delenv("CHENGGUAN_ROOT", raising=False)
+    monkeypatch.chdir(root / "notebooks")
+    assert dict(check_parameters("nb", {"district": "huangpu"})) == {"district": "huangpu"}
+    with pytest.raises(ParameterError, match="'pudong' is not one of 'huangpu'"):
+        check_parameters("nb", {"district": "pudong"})
 
 
 def _namespace(injected: str, **values):
@@ -141,35 +224,14 @@ def test_check_parameters_returns_the_validated_values():
 
 
 def test_check_parameters_names_a_parameter_the_notebook_forgot():
-    with pytest.raises(ParameterError, match="the parameters cell does not define confidence"):
+    with pytest.raises(ParameterError, match="the parameters cell has not run \\(no value for confidence\\)"):
         check_parameters("garbage_sorting", {"lang": "zh"}, MANIFEST)
 
 
-def test_parameters_cell_defaults_reads_literals():
-    nb = json.loads((FIXTURES / "notebooks" / "good.ipynb").read_text(encoding="utf-8"))
-    assert parameters_cell_defaults(nb) == {"lang": "zh", "scale": 2.0, "label": "点"}
+PROJECT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_a_notebook_whose_defaults_disagree_with_its_spec_is_caught():
-    nb = json.loads((FIXTURES / "notebooks" / "mismatch.ipynb").read_text(encoding="utf-8"))
-    specs = load_specs("mismatch", FIXTURES / "reports.toml")
-    declared = {name: spec.default for name, spec in specs.items()}
-    assert parameters_cell_defaults(nb) != declared
-    assert parameters_cell_defaults(nb)["lang"] == "en" and declared["lang"] == "zh"
-
-
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_defaults_equal_the_manifest(path):
-    """Each notebook's `parameters` cell assigns exactly the defaults declared in reports.toml."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    specs = load_specs(path.stem, MANIFEST)
-    assert parameters_cell_defaults(nb) == {name: spec.default for name, spec in specs.items()}
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", PROJECT_NOTEBOOKS, ids=[p.stem for p in PROJECT_NOTEBOOKS])
 def test_notebook_checks_its_parameters_right_after_the_parameters_cell(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = nb["cells"]

@@ -198,7 +198,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
 
         config = WorkerConfig(
             kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
-            preload=manifest.build.preload, env=layout.kernel_environment(), root=str(layout.root))
+            preload=manifest.build.preload, root=str(layout.root))
         try:
             run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
         except KeyboardInterrupt:

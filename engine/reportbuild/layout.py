@@ -71,10 +71,6 @@ class Layout:
     def index(self) -> Path:
         return self.outputs / "index.html"
 
-    def kernel_environment(self) -> dict[str, str]:
-        """Variables kernels need so ``check_parameters`` reads this build's manifest and data."""
-        return {"CHENGGUAN_ROOT": str(self.root), "CHENGGUAN_MANIFEST": str(self.manifest)}
-
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root when inside it (for messages), else as is."""
         try:

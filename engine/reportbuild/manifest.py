@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chengguan.params import ParameterError, ParamSpec, SpecError, parse_specs, validate
+from chengguan.params import ParameterError, ParamSpec, SpecError, make_specs, read_notebook_parameters, validate
 
 TOP_KEYS = frozenset({"build", "notebooks", "runs"})
 BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries"})
@@ -53,10 +53,11 @@ class Run:
     timeout: float
     show_code: bool
     specs: Mapping[str, ParamSpec] = field(repr=False, compare=False)
+    root: Path | None = field(default=None, repr=False, compare=False)  # where vocabularies are read
 
     def resolved(self) -> dict[str, Any]:
         """All parameters with defaults filled in; raises ParameterError when invalid."""
-        return dict(validate(self.notebook, self.parameters, self.specs))
+        return dict(validate(self.notebook, self.parameters, self.specs, self.root))
 
 
 @dataclass(frozen=True)
@@ -100,21 +101,34 @@ def parse_manifest(data: Mapping[str, Any], path: Path, root: Path) -> Manifest:
     problems: list[str] = []
     _unknown_keys(data, TOP_KEYS, "top level", problems)
     build = _parse_build(data.get("build", {}), problems)
-    notebooks: dict[str, dict[str, ParamSpec]] = {}
-    for stem, table in _table(data.get("notebooks", {}), "notebooks", problems).items():
+    constraints = _table(data.get("notebooks", {}), "notebooks", problems)
+    for stem, table in constraints.items():
         if not isinstance(table, dict):
             problems.append(f"notebooks.{stem}: expected a table")
             continue
         _unknown_keys(table, NOTEBOOK_KEYS, f"notebooks.{stem}", problems)
-        try:
-            notebooks[stem] = parse_specs(stem, table.get("parameters", {}))
-        except SpecError as err:
-            problems.append(str(err))
-    runs: list[Run] = []
     entries = data.get("runs", [])
     if not isinstance(entries, list):
         problems.append("runs: expected an array of tables ([[runs]])")
         entries = []
+    # A notebook's parameters: names, defaults and help from its parameters cell, constraints from here.
+    stems = list(dict.fromkeys([*constraints, *(e["notebook"] for e in entries
+                                                 if isinstance(e, dict) and isinstance(e.get("notebook"), str))]))
+    notebooks: dict[str, dict[str, ParamSpec]] = {}
+    for stem in stems:
+        notebook = root / build.notebooks_dir / f"{stem}.ipynb"
+        if not notebook.is_file():
+            continue  # reported with the run (or as a constraint without a notebook below)
+        table = constraints.get(stem, {})
+        try:
+            notebooks[stem] = make_specs(stem, read_notebook_parameters(notebook),
+                                         table.get("parameters") if isinstance(table, dict) else None)
+        except SpecError as err:
+            problems.append(str(err))
+    for stem in constraints:
+        if not (root / build.notebooks_dir / f"{stem}.ipynb").is_file():
+            problems.append(f"notebooks.{stem}: no notebook {build.notebooks_dir}/{stem}.ipynb")
+    runs: list[Run] = []
     for i, entry in enumerate(entries, 1):
         runs += _parse_run(entry, i, build, notebooks, root, problems)
     seen: dict[str, int] = {}
@@ -186,8 +200,6 @@ def _parse_run(
         return []
     stem = entry["notebook"]
     notebook_path = root / build.notebooks_dir / f"{stem}.ipynb"
-    if stem not in notebooks:
-        problems.append(f"{where}: notebook {stem!r} has no [notebooks.{stem}] table")
     if not notebook_path.is_file():
         problems.append(f"{where}: notebook file {build.notebooks_dir}/{stem}.ipynb does not exist")
     before = len(problems)
@@ -238,6 +250,7 @@ def _parse_run(
                 timeout=float(timeout),
                 show_code=entry.get("show_code", build.show_code),
                 specs=specs,
+                root=root,
             )
         )
     return runs

@@ -86,9 +86,8 @@ class Started:
 @dataclass(frozen=True)
 class WorkerConfig:
     kernel: str
-    cwd: str  # where kernels start: the notebooks folder, as in Jupyter
+    cwd: str  # where kernels start: the notebooks folder, as in Jupyter (the kernel finds its project from there)
     preload: tuple[str, ...]
-    env: dict[str, str]
     root: str  # for notebook paths in messages
 
 
@@ -108,7 +107,6 @@ def worker_main(index: int, config: WorkerConfig, tasks: Queue, events: Queue, p
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _block_slow_import()
-    os.environ.update(config.env)
     import asyncio
 
     from reportbuild import kernels

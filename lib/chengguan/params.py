@@ -1,24 +1,35 @@
-"""Notebook parameter specs and their validation.
+"""Notebook parameters: declared by the notebook, constrained by the manifest, checked in both places.
 
-The specs live in ``reports.toml`` under ``[notebooks.<stem>.parameters.<name>]``. The same
-validation runs in two places: in the build engine before any kernel starts, and in each
+One source of truth for each fact:
+
+- the notebook's cell tagged ``parameters`` gives each parameter's name, default (a literal, whose
+  type is the parameter's type) and help (the comment at the end of its line) — the format
+  ``papermill.inspect_notebook`` reads;
+- ``reports.toml`` adds only constraints, under ``[notebooks.<stem>.parameters.<name>]``:
+  ``choices`` (a list, or a vocabulary read from the data tables) and ``min``/``max``.
+
+The same validation runs in two places: in the build engine before any kernel starts, and in each
 notebook's first cell after ``parameters``::
 
     from chengguan.params import check_parameters
     P = check_parameters("<stem>", globals())
 
-so a bad value given to ``papermill`` directly fails early with the same message.
+so a bad value given to ``papermill`` directly fails early with the same message. The kernel finds
+``reports.toml`` and the notebook from the project root (``chengguan.paths.project_root``); nothing is
+passed to it through the environment.
 
-This module is imported inside every kernel, so it stays light: ``tomllib`` and the tables' CSV
-reader (``chengguan.tables.io``) only.
+This module is imported inside every kernel, so it stays light: ``ast``, ``json``, ``tomllib`` and the
+tables' CSV reader (``chengguan.tables.io``) only.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import io
+import json
 import math
-import os
+import tokenize
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chengguan.paths import data_dir, project_root
+from chengguan.paths import project_root
 
 TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -34,7 +45,9 @@ TYPES: dict[str, tuple[type, ...]] = {
     "float": (float, int),
     "bool": (bool,),
 }
-SPEC_KEYS = frozenset({"type", "default", "choices", "min", "max", "help"})
+CONSTRAINT_KEYS = frozenset({"choices", "min", "max"})
+PARAMETERS_TAG = "parameters"
+DEFAULT_NOTEBOOKS_DIR = "notebooks"
 
 # papermill's injected cell starts with this comment line (its default `comment="Parameters"`).
 INJECTED_CELL_MARKER = "# Parameters"
@@ -45,16 +58,16 @@ class ParameterError(ValueError):
 
 
 class SpecError(ValueError):
-    """A parameter spec in the manifest is malformed."""
+    """A parameter declaration (the notebook's cell or the manifest's constraints) is malformed."""
 
 
 # -- vocabularies ------------------------------------------------------------------------------
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
+def _read_csv(root: Path, name: str) -> list[dict[str, str]]:
     from chengguan.tables.io import TableReadError, read_csv
 
-    path = data_dir() / name
+    path = root / "data" / name
     if not path.is_file():
         raise ParameterError(f"cannot read the allowed values: {path} does not exist")
     try:  # the tables' reader: the same encoding rule and messages as the validator
@@ -63,28 +76,28 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         raise ParameterError(f"cannot read the allowed values: {error}") from None
 
 
-def _languages() -> list[str]:
+def _languages(root: Path) -> list[str]:
     return ["zh", "en"]
 
 
-def _scopes() -> list[str]:
-    return [row["scope_id"] for row in _read_csv("scopes.csv")]
+def _scopes(root: Path) -> list[str]:
+    return [row["scope_id"] for row in _read_csv(root, "scopes.csv")]
 
 
-def _districts() -> list[str]:
-    return [row["scope_id"] for row in _read_csv("scopes.csv") if row["kind"] == "district"]
+def _districts(root: Path) -> list[str]:
+    return [row["scope_id"] for row in _read_csv(root, "scopes.csv") if row["kind"] == "district"]
 
 
-def _years() -> list[int]:
+def _years(root: Path) -> list[int]:
     """Years that hold at least one observation (a period overlapping the year)."""
     years: set[int] = set()
-    for row in _read_csv("observations.csv"):
+    for row in _read_csv(root, "observations.csv"):
         start, end = int(row["period_start"][:4]), int(row["period_end"][:4])
         years.update(range(start, end + 1))
     return sorted(years)
 
 
-VOCABULARIES: dict[str, Callable[[], list[Any]]] = {
+VOCABULARIES: dict[str, Callable[[Path], list[Any]]] = {
     "languages": _languages,
     "districts": _districts,
     "scopes": _scopes,
@@ -94,23 +107,92 @@ VOCABULARIES: dict[str, Callable[[], list[Any]]] = {
 
 @cache
 def _vocabulary_cached(name: str, root: Path) -> tuple[Any, ...]:
-    # Keyed by the project root so tests working on copies (CHENGGUAN_ROOT) never see stale values.
-    return tuple(VOCABULARIES[name]())
+    # Keyed by the project root, so a build on a copy (--root) never sees another copy's values.
+    return tuple(VOCABULARIES[name](root))
 
 
-def vocabulary(name: str) -> tuple[Any, ...]:
-    """The values of a named vocabulary, read lazily (and once) from the data tables."""
+def vocabulary(name: str, root: Path | None = None) -> tuple[Any, ...]:
+    """The values of a named vocabulary, read lazily (and once) from ``root``'s data tables."""
     if name not in VOCABULARIES:
         raise SpecError(f"unknown vocabulary {name!r} (known: {', '.join(sorted(VOCABULARIES))})")
-    return _vocabulary_cached(name, project_root())
+    return _vocabulary_cached(name, Path(root or project_root()).resolve())
 
 
-# -- specs -------------------------------------------------------------------------------------
+# -- the notebook's parameters cell ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One assignment of a ``parameters`` cell."""
+
+    name: str
+    default: Any
+    help: str
+
+
+def read_parameters_cell(source: str, where: str = "the parameters cell") -> dict[str, Declared]:
+    """Names, literal defaults and help (each line's trailing comment) of a ``parameters`` cell.
+
+    Agrees with ``papermill.inspect_notebook`` on the project's notebooks (tested); stricter in that
+    every statement must assign one ``str``, ``int``, ``float`` or ``bool`` literal to one name.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise SpecError(f"{where}: not valid Python: {err.msg} (line {err.lineno})") from None
+    comments: dict[int, str] = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.string.lstrip("#").strip()
+    declared: dict[str, Declared] = {}
+    for node in tree.body:
+        target: ast.expr | None = None
+        expression: ast.expr | None = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, expression = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, expression = node.target, node.value
+        if not isinstance(target, ast.Name) or expression is None:
+            raise SpecError(f"{where}, line {node.lineno}: expected `name = value  # help`")
+        try:
+            value = ast.literal_eval(expression)
+        except ValueError:
+            raise SpecError(f"{where}, line {node.lineno}: the default of {target.id!r} must be a literal") from None
+        if type(value) not in (str, int, float, bool):
+            raise SpecError(f"{where}, line {node.lineno}: the default of {target.id!r} must be a str, int, "
+                            f"float or bool, got {type(value).__name__}")
+        declared[target.id] = Declared(target.id, value, comments.get(node.end_lineno or node.lineno, ""))
+    return declared
+
+
+def parameters_cell_source(nb: Mapping[str, Any]) -> str | None:
+    """The source of a notebook's (JSON as a dict) cell tagged ``parameters``; None when it has none."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else str(source)
+    return None
+
+
+def read_notebook_parameters(path: Path) -> dict[str, Declared]:
+    """The parameters a notebook file declares (none when it has no ``parameters`` cell)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            nb = json.load(f)
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such notebook") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise SpecError(f"{path}: not a notebook (invalid JSON: {err})") from None
+    source = parameters_cell_source(nb)
+    return {} if source is None else read_parameters_cell(source, f"{path.name}, cell tagged 'parameters'")
+
+
+# -- specs: the declaration plus the manifest's constraints -------------------------------------
 
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One declared notebook parameter."""
+    """One notebook parameter: declared by the notebook, constrained by the manifest."""
 
     name: str
     type: str
@@ -120,17 +202,17 @@ class ParamSpec:
     min: float | None = None
     max: float | None = None
 
-    def allowed(self) -> tuple[Any, ...] | None:
-        """The allowed values, resolving a vocabulary name (may read data files)."""
+    def allowed(self, root: Path | None = None) -> tuple[Any, ...] | None:
+        """The allowed values, resolving a vocabulary name from ``root``'s data (may read files)."""
         if isinstance(self.choices, str):
-            return vocabulary(self.choices)
+            return vocabulary(self.choices, root)
         return self.choices
 
-    def describe(self) -> str:
+    def describe(self, root: Path | None = None) -> str:
         """One line: name, type, default, allowed values and help."""
         parts = [f"{self.name}: {self.type} = {_show(self.default)}"]
         if self.choices is not None:
-            parts.append(f"one of {self._describe_choices()}")
+            parts.append(f"one of {self._describe_choices(root)}")
         if self.min is not None or self.max is not None:
             low = "" if self.min is None else f"{_show(self.min)} <= "
             high = "" if self.max is None else f" <= {_show(self.max)}"
@@ -138,16 +220,16 @@ class ParamSpec:
         line = "; ".join(parts)
         return f"{line} -- {self.help}" if self.help else line
 
-    def _describe_choices(self) -> str:
+    def _describe_choices(self, root: Path | None) -> str:
         try:
-            values = ", ".join(_show(v) for v in self.allowed() or ())
+            values = ", ".join(_show(v) for v in self.allowed(root) or ())
         except ParameterError as err:
             values = f"<unavailable: {err}>"
         if isinstance(self.choices, str):
             return f"{values} (vocabulary {self.choices!r})"
         return values
 
-    def check(self, value: Any) -> tuple[Any, str | None]:
+    def check(self, value: Any, root: Path | None = None) -> tuple[Any, str | None]:
         """``(coerced value, None)`` when valid, else ``(value, problem)``."""
         accepted = TYPES[self.type]
         if isinstance(value, bool) and self.type != "bool" or not isinstance(value, accepted):
@@ -161,7 +243,7 @@ class ParamSpec:
         if self.max is not None and value > self.max:
             return value, f"{_show(value)} is above the maximum {_show(self.max)}"
         if self.choices is not None:
-            allowed = self.allowed() or ()
+            allowed = self.allowed(root) or ()
             if value not in allowed:
                 return value, f"{_show(value)} is not one of {', '.join(_show(v) for v in allowed)}"
         return value, None
@@ -173,19 +255,19 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def parse_spec(stem: str, name: str, table: Any) -> ParamSpec:
-    """Build a spec from its manifest table, refusing unknown keys and inconsistent values."""
-    where = f"notebooks.{stem}.parameters.{name}"
+def make_spec(stem: str, declared: Declared, constraints: Any = None) -> ParamSpec:
+    """The spec of one declared parameter with its manifest constraints (a table, or None)."""
+    where = f"notebooks.{stem}.parameters.{declared.name}"
+    table = {} if constraints is None else constraints
     if not isinstance(table, dict):
-        raise SpecError(f"{where}: expected a table, got {type(table).__name__}")
-    unknown = sorted(set(table) - SPEC_KEYS)
+        raise SpecError(f"{where}: expected a table of constraints")
+    unknown = sorted(set(table) - CONSTRAINT_KEYS)
     if unknown:
-        raise SpecError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(SPEC_KEYS))})")
-    for key in ("type", "default"):
-        if key not in table:
-            raise SpecError(f"{where}: missing {key!r}")
-    if table["type"] not in TYPES:
-        raise SpecError(f"{where}: type must be one of {', '.join(TYPES)}, got {table['type']!r}")
+        hint = (" (name, default and help belong in the notebook's parameters cell)"
+                if set(unknown) & {"type", "default", "help"} else "")
+        raise SpecError(f"{where}: unknown key(s) {', '.join(unknown)} "
+                        f"(allowed: {', '.join(sorted(CONSTRAINT_KEYS))}){hint}")
+    kind = type(declared.default).__name__
     choices = table.get("choices")
     if isinstance(choices, list):
         choices = tuple(choices)
@@ -194,48 +276,53 @@ def parse_spec(stem: str, name: str, table: Any) -> ParamSpec:
             raise SpecError(f"{where}: unknown vocabulary {choices!r} (known: {', '.join(sorted(VOCABULARIES))})")
     elif choices is not None:
         raise SpecError(f"{where}: choices must be a list or a vocabulary name")
-    if ("min" in table or "max" in table) and table["type"] not in ("int", "float"):
-        raise SpecError(f"{where}: min/max apply to int and float parameters only")
-    spec = ParamSpec(
-        name=name,
-        type=table["type"],
-        default=table["default"],
-        help=str(table.get("help", "")),
-        choices=choices,
-        min=table.get("min"),
-        max=table.get("max"),
-    )
-    # The default's type and bounds are checked here; vocabulary membership needs the data,
-    # so it is left to validation time.
+    for key in ("min", "max"):
+        if key in table:
+            if kind not in ("int", "float"):
+                raise SpecError(f"{where}: min/max apply to int and float parameters only "
+                                f"(the notebook's default is {_show(declared.default)})")
+            if isinstance(table[key], bool) or not isinstance(table[key], int | float):
+                raise SpecError(f"{where}: {key} must be a number")
+    spec = ParamSpec(name=declared.name, type=kind, default=declared.default, help=declared.help,
+                     choices=choices, min=table.get("min"), max=table.get("max"))
+    # The default's bounds and listed choices are checked here; vocabulary membership needs the
+    # data, so it is left to validation time.
     probe = ParamSpec(spec.name, spec.type, spec.default, min=spec.min, max=spec.max,
                       choices=spec.choices if isinstance(spec.choices, tuple) else None)
     _, problem = probe.check(spec.default)
     if problem:
-        raise SpecError(f"{where}: default {_show(spec.default)} is invalid: {problem}")
+        raise SpecError(f"{where}: the notebook's default {_show(spec.default)} is invalid: {problem}")
     return spec
 
 
-def parse_specs(stem: str, tables: Any) -> dict[str, ParamSpec]:
-    """All parameter specs of one notebook, in manifest order."""
-    if not isinstance(tables, dict):
+def make_specs(stem: str, declared: Mapping[str, Declared], constraints: Any) -> dict[str, ParamSpec]:
+    """Every parameter of notebook ``stem``, in the order of its parameters cell."""
+    table = {} if constraints is None else constraints
+    if not isinstance(table, dict):
         raise SpecError(f"notebooks.{stem}.parameters: expected a table")
-    return {name: parse_spec(stem, name, table) for name, table in tables.items()}
+    undeclared = [name for name in table if name not in declared]
+    if undeclared:
+        names = ", ".join(declared) or "none"
+        raise SpecError(f"notebooks.{stem}.parameters: {', '.join(map(repr, undeclared))} constrained in the "
+                        f"manifest but not assigned in the notebook's parameters cell (it assigns: {names})")
+    return {name: make_spec(stem, d, table.get(name)) for name, d in declared.items()}
 
 
-def manifest_path() -> Path:
-    """``reports.toml`` of the project; ``CHENGGUAN_MANIFEST`` overrides (the engine sets it)."""
-    env = os.environ.get("CHENGGUAN_MANIFEST")
-    return Path(env) if env else project_root() / "reports.toml"
+def load_specs(stem: str, manifest: Path | None = None) -> dict[str, ParamSpec]:
+    """The specs of notebook ``stem``: its parameters cell plus the constraints in ``manifest``.
 
-
-def load_specs(stem: str, path: Path | None = None) -> dict[str, ParamSpec]:
-    """The parameter specs of notebook ``stem`` as declared in the manifest."""
-    path = path or manifest_path()
+    ``manifest`` defaults to the project's ``reports.toml``; the notebook is found in that folder's
+    ``[build] notebooks_dir`` (default ``notebooks/``).
+    """
+    path = manifest or project_root() / "reports.toml"
     with open(path, "rb") as f:
-        notebooks = tomllib.load(f).get("notebooks", {})
-    if stem not in notebooks:
-        raise ParameterError(f"notebook {stem!r} is not declared in {path} (declared: {', '.join(sorted(notebooks))})")
-    return parse_specs(stem, notebooks[stem].get("parameters", {}))
+        data = tomllib.load(f)
+    notebooks_dir = data.get("build", {}).get("notebooks_dir", DEFAULT_NOTEBOOKS_DIR)
+    constraints = data.get("notebooks", {}).get(stem, {}).get("parameters")
+    notebook = path.parent / notebooks_dir / f"{stem}.ipynb"
+    if not notebook.is_file():
+        raise ParameterError(f"no notebook {stem!r}: {notebook} does not exist")
+    return make_specs(stem, read_notebook_parameters(notebook), constraints)
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -266,17 +353,18 @@ class Parameters(Mapping[str, Any]):
         return f"Parameters({self._values!r})"
 
 
-def describe_parameters(stem: str, specs: Mapping[str, ParamSpec]) -> str:
+def describe_parameters(stem: str, specs: Mapping[str, ParamSpec], root: Path | None = None) -> str:
     """The notebook's parameters, one per line, for error messages and listings."""
     if not specs:
         return f"notebook {stem!r} takes no parameters"
     lines = [f"parameters of notebook {stem!r}:"]
-    lines += [f"  {spec.describe()}" for spec in specs.values()]
+    lines += [f"  {spec.describe(root)}" for spec in specs.values()]
     return "\n".join(lines)
 
 
-def validate(stem: str, values: Mapping[str, Any], specs: Mapping[str, ParamSpec]) -> Parameters:
-    """Check ``values`` against ``specs`` and fill in defaults.
+def validate(stem: str, values: Mapping[str, Any], specs: Mapping[str, ParamSpec],
+             root: Path | None = None) -> Parameters:
+    """Check ``values`` against ``specs`` and fill in defaults; vocabularies come from ``root``'s data.
 
     Raises ParameterError naming every problem, followed by the notebook's parameter list.
     """
@@ -290,7 +378,7 @@ def validate(stem: str, values: Mapping[str, Any], specs: Mapping[str, ParamSpec
     for name, spec in specs.items():
         value = values.get(name, spec.default)
         try:
-            resolved[name], problem = spec.check(value)
+            resolved[name], problem = spec.check(value, root)
         except ParameterError as err:  # the vocabulary could not be read
             problem = str(err)
         if problem:
@@ -298,7 +386,7 @@ def validate(stem: str, values: Mapping[str, Any], specs: Mapping[str, ParamSpec
     if problems:
         message = [f"invalid parameters for notebook {stem!r}:"]
         message += [f"  - {p}" for p in problems]
-        message.append(describe_parameters(stem, specs))
+        message.append(describe_parameters(stem, specs, root))
         raise ParameterError("\n".join(message))
     return Parameters(resolved)
 
@@ -327,37 +415,20 @@ def _injected_names(namespace: Mapping[str, Any]) -> set[str] | None:
 def check_parameters(stem: str, namespace: Mapping[str, Any], manifest: Path | None = None) -> Parameters:
     """Validate the parameters a notebook holds in ``namespace`` (its ``globals()``).
 
-    Declared names are read from the namespace; names injected by papermill that are not
-    declared are refused as unknown (papermill itself injects anything it is given).
+    The declared names come from the notebook's parameters cell, the constraints from ``manifest``
+    (default: the project's ``reports.toml``). Names injected by papermill that the notebook does
+    not declare are refused as unknown (papermill itself injects anything it is given).
     """
-    specs = load_specs(stem, manifest)
+    path = manifest or project_root() / "reports.toml"
+    specs = load_specs(stem, path)
     values = {name: namespace[name] for name in specs if name in namespace}
     missing = [name for name in specs if name not in namespace]
     if missing:
         raise ParameterError(
-            f"notebook {stem!r}: the parameters cell does not define {', '.join(missing)}\n"
-            + describe_parameters(stem, specs)
+            f"notebook {stem!r}: the parameters cell has not run (no value for {', '.join(missing)})\n"
+            + describe_parameters(stem, specs, path.parent)
         )
     for name in sorted(_injected_names(namespace) or ()):
         if name not in specs:
             values[name] = namespace.get(name)
-    return validate(stem, values, specs)
-
-
-def parameters_cell_defaults(nb: Mapping[str, Any]) -> dict[str, Any]:
-    """The literal assignments of a notebook's ``parameters`` cell (the notebook's JSON as a dict).
-
-    Used to check that a notebook's defaults agree with its declared specs.
-    """
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            tree = ast.parse("".join(cell.get("source", "")))
-            values = {}
-            for node in tree.body:
-                if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            values[target.id] = ast.literal_eval(node.value)
-            return values
-    raise ValueError("the notebook has no cell tagged 'parameters'")
+    return validate(stem, values, specs, path.parent)

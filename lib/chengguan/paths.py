@@ -1,7 +1,8 @@
 """Where the project's files live.
 
-The library is installed in editable mode from the project checkout, so the project root is found by
-walking up from this file; ``CHENGGUAN_ROOT`` overrides it (tests use this to work on copies).
+The project root is, in this order: ``CHENGGUAN_ROOT`` when set; the nearest folder at or above the
+working directory that holds ``reports.toml`` and ``data/`` (so a kernel started in a copy's
+``notebooks/`` reads that copy); the checkout this library is installed from in editable mode.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from pathlib import Path
 
 
 def project_root() -> Path:
-    """The checkout's root directory (the one holding ``pyproject.toml``)."""
+    """The project's root directory (see the module docstring for how it is found)."""
     env = os.environ.get("CHENGGUAN_ROOT")
     if env:
         return Path(env).resolve()
+    cwd = Path.cwd().resolve()
+    for parent in (cwd, *cwd.parents):
+        if (parent / "reports.toml").is_file() and (parent / "data").is_dir():
+            return parent
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "pyproject.toml").is_file() and (parent / "data").is_dir():
