@@ -14,10 +14,12 @@ what a ratio was computed from.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 from statsmodels.stats.proportion import proportion_confint
+import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
 ProportionMethod = Literal["beta", "wilson"]
@@ -168,3 +170,114 @@ def implied_count_range(share_percent: float, total: float, decimals: int) -> tu
     if low > high:
         raise ValueError(f"no whole count out of {n} rounds to {share_percent}%")
     return low, high
+
+
+# -- what a printed figure stands for ---------------------------------------------------------
+#
+# A figure such as "22.5万" is rounded: it stands for every true value that prints that way. The
+# interval is the largest uncertainty of most figures in these reports, far larger than counting
+# noise, so the notebooks carry it through every ratio (``ratio_bounds``).
+
+_NUMERAL = re.compile(r"(\d+(?:\.(\d+))?)\s*(万|亿)?")
+_MULTIPLIERS = {None: 1, "万": 10_000, "亿": 100_000_000}
+_UNBOUNDED_ABOVE = ("以上", "超过", "逾", "不少于", "至少", "达到")
+_NEARLY = ("近",)
+
+
+def rounding_step(number_text: str) -> float:
+    """The place value of the last printed digit of a figure: "22.5万" -> 1000, "89.4%" -> 0.1.
+
+    A whole number written in full ("5334 起") has step 1. For "余" figures the step of an integer
+    is that of its last non-zero digit ("4000 余" -> 1000), the reading of "余" as "and a
+    remainder below the next unit".
+    """
+    match = _NUMERAL.search(number_text)
+    if match is None:
+        raise ValueError(f"no Arabic numeral in {number_text!r}")
+    whole, decimals, multiplier = match.group(1), match.group(2), match.group(3)
+    scale = _MULTIPLIERS[multiplier]
+    if decimals:
+        return scale * 10.0 ** (-len(decimals))
+    if "余" in number_text or "多" in number_text:
+        digits = whole.rstrip("0")
+        return scale * 10.0 ** (len(whole) - len(digits))
+    return float(scale)
+
+
+def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[float, float]:
+    """The closed interval ``[low, high]`` of true values that a printed figure stands for.
+
+    - exact: the rounding interval, ``value ± step/2`` (a whole number written in full is exact:
+      ``[value, value]``, since counts are whole);
+    - more_than: "余"/"多" mean a remainder below the next unit of the last printed digit
+      (``(value, value + step)``, returned closed); "超过"/"逾" give no upper bound (``inf``);
+    - at_least (以上, 不少于, 至少, 达到): ``[value, inf)``;
+    - at_most: ``[0, value]``;
+    - approximate: "近" (nearly) ``[value - step, value]``; otherwise the rounding interval.
+    """
+    step = rounding_step(number_text)
+    half = step / 2 if step > 1 or "." in number_text else 0.0
+    if qualifier == "exact":
+        return float(value - half), float(value + half)
+    if qualifier == "more_than":
+        if any(word in number_text for word in _UNBOUNDED_ABOVE):
+            return float(value), math.inf
+        return float(value), float(value + step)
+    if qualifier == "at_least":
+        return float(value), math.inf
+    if qualifier == "at_most":
+        return 0.0, float(value)
+    if qualifier == "approximate":
+        if any(word in number_text for word in _NEARLY):
+            return float(value - step), float(value)
+        return float(value - step / 2), float(value + step / 2)
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def bounds(obs: pd.DataFrame) -> pd.DataFrame:
+    """``low`` and ``high`` for each observation row (``value``, ``qualifier``, ``number_text``).
+
+    Keyed by the rows' index (and ``observation_id`` when present), so it joins back to ``obs``.
+    """
+    pairs = [printed_bounds(float(v), q, t)
+             for v, q, t in zip(obs["value"], obs["qualifier"], obs["number_text"])]
+    out = pd.DataFrame(pairs, columns=["low", "high"], index=obs.index, dtype="float64")
+    if "observation_id" in obs:
+        out.insert(0, "observation_id", obs["observation_id"])
+    return out
+
+
+def ratio_bounds(num_low: float, num_high: float, den_low: float, den_high: float,
+                 *, per: float = 1.0) -> tuple[float, float]:
+    """Smallest and largest ``num / den * per`` over the two intervals (positive denominators)."""
+    if not den_low > 0:
+        raise ValueError(f"the denominator interval must be positive, got [{den_low}, {den_high}]")
+    low = num_low / den_high * per
+    high = math.inf if math.isinf(num_high) else num_high / den_low * per
+    return low, high
+
+
+def count_ratio(numerator: float, denominator: float, confidence: float = 0.95, *,
+                per: float = 1.0, note: str = "") -> Rate:
+    """``numerator / denominator * per`` where both are counts (e.g. cases per inspection).
+
+    The interval is the exact conditional (Clopper-Pearson on ``k1 / (k1 + k2)``) one for the
+    ratio of two Poisson means:
+    both counts are read as draws from processes with unknown means, the reading under which an
+    interval on a complete administrative count means anything at all.
+    """
+    k1 = _count(numerator, "numerator")
+    k2 = _count(denominator, "denominator")
+    if k2 == 0:
+        raise ValueError("the denominator count must be positive")
+    # Given k1 + k2, k1 is binomial with p = r / (1 + r): the Clopper-Pearson interval of p maps
+    # to an exact interval of the ratio r.
+    p_low, p_high = proportion_confint(k1, k1 + k2, alpha=_alpha(confidence), method="beta")
+    low = p_low / (1 - p_low)
+    high = math.inf if p_high >= 1 else p_high / (1 - p_high)
+    return Rate(
+        numerator=float(k1), denominator=float(k2), value=k1 / k2 * per,
+        low=float(low) * per, high=float(high) * per,
+        method="exact conditional ratio of two Poisson counts", confidence=confidence,
+        per=per, note=note,
+    )

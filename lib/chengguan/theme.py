@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
+    import pandas as pd
+    from matplotlib.figure import Figure
     from matplotlib.font_manager import FontEntry, FontManager
 
 Lang = Literal["zh", "en"]
@@ -313,3 +315,31 @@ def _dedupe(paths: Iterable[str]) -> Iterator[str]:
         if real not in seen:
             seen.add(real)
             yield path
+
+
+def source_line(fig: Figure, text: str, *, note: str = "") -> None:
+    """Write the chart's source (and a note) under the plot, as Our World in Data does, so the
+    source travels with the image wherever it is copied."""
+    body = text if not note else f"{text}\n{note}"
+    fig.text(0.0, 0.0, body, ha="left", va="top", fontsize="x-small", color="0.35",
+             transform=fig.transFigure, wrap=True)
+
+
+def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True) -> None:
+    """Shade the periods of ``events`` (``chengguan.tables.load_events``) that overlap the x range
+    of a date axis, each named in ``lang``: a reader sees at once which rates they change."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    left, right = (mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim())
+    for event in events.itertuples():
+        if event.period_end < pd.Timestamp(left) or event.period_start > pd.Timestamp(right):
+            continue
+        ax.axvspan(event.period_start, event.period_end + pd.Timedelta(days=1),
+                   color="0.85", alpha=0.6, zorder=0, lw=0)
+        if label:
+            name = event.name_zh if lang == "zh" else event.name_en
+            ax.annotate(name, xy=(event.period_start, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(2, -2), textcoords="offset points", ha="left", va="top",
+                        fontsize="x-small", color="0.3")
+    ax.set_xlim(left, right)

@@ -19,19 +19,23 @@ if TYPE_CHECKING:
     from chengguan.tables.load import (
         Observation,
         load_domains,
+        load_events,
         load_exclusions,
         load_indicators,
+        load_labels,
         load_observations,
         load_recognitions,
         load_scopes,
         load_sources,
         load_supplementary_map,
+        tables_read,
         value_of,
     )
 
 _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
-    "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map", "value_of",
+    "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
+    "load_events", "load_labels", "tables_read", "value_of",
 )
 
 __all__ = sorted(("CoverageReport", "coverage", "Problem", "validate", *_LAZY))

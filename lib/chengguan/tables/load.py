@@ -153,8 +153,20 @@ def _typed(table: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_read_tables: dict[str, None] = {}  # insertion-ordered set of the tables this process loaded
+
+
+def tables_read() -> list[str]:
+    """The names of the tables this process has loaded so far, in the order first loaded.
+
+    A report lists them (with links) so a reader can open exactly the files behind it.
+    """
+    return list(_read_tables)
+
+
 def _load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     """A typed copy of table ``name``: callers may change it without touching the cache."""
+    _read_tables.setdefault(name)
     snapshot = _snapshot(data_dir)
     if name not in snapshot.typed:
         snapshot.typed[name] = _typed(schema.table(name), snapshot.text[name])
@@ -179,6 +191,18 @@ def load_scopes(data_dir: Path | str | None = None) -> pd.DataFrame:
 def load_domains(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The domains of work."""
     return _load("domains", data_dir)
+
+
+def load_labels(lang: str = "zh", data_dir: Path | str | None = None) -> dict[str, str]:
+    """The label of every ``label_id`` (``"qualifier.more_than"``) in ``lang``."""
+    _check_lang(lang)
+    frame = _load("labels", data_dir)
+    return dict(zip(frame.label_id, frame[lang].fillna("")))
+
+
+def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Periods that change what a rate means (lockdowns, emergency responses), with sources."""
+    return _load("events", data_dir)
 
 
 def load_exclusions(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -258,6 +282,8 @@ def load_observations(
     it) or a ``(start, end)`` pair of dates (rows overlapping that interval). An unknown id
     raises ValueError naming the allowed ones.
     """
+    for name in ("observations", "indicators", "domains", "scopes", "sources"):
+        _read_tables.setdefault(name)
     frame = _filtered(_joined(data_dir), data_dir, domain=domain, indicator=indicator,
                       scope=scope, status=status, period=period, source=source)
     return _labelled(frame, lang)

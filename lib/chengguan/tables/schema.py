@@ -294,10 +294,47 @@ SUPPLEMENTARY_MAP = TableSchema(
     ),
 )
 
+LABELS = TableSchema(
+    name="labels",
+    title="Labels",
+    description="Words of the reports in both languages: the vocabularies of the tables "
+    "(qualifiers, reliability, kinds, statuses) and the column headings of the display helpers. "
+    "Ids are <vocabulary>.<key>.",
+    primary_key="label_id",
+    fields=(
+        Field("label_id", "string", "Vocabulary and key, e.g. qualifier.more_than.",
+              required=True, pattern=r"[a-z_]+\.[a-z0-9_]+", unique=True),
+        Field("zh", "string", "The label in Chinese."),
+        Field("en", "string", "The label in English."),
+    ),
+)
+
+EVENTS = TableSchema(
+    name="events",
+    title="Events",
+    description="Periods that change what a rate means (the 2020 emergency response, the 2022 "
+    "lockdown), with the public sentences that date their start and end. Time charts mark them.",
+    primary_key="event_id",
+    fields=(
+        _id("event_id", "event"),
+        Field("name_zh", "string", "Name in Chinese.", required=True),
+        Field("name_en", "string", "Name in English.", required=True),
+        Field("period_start", "date", "First day.", required=True),
+        Field("period_end", "date", "Last day (inclusive).", required=True),
+        Field("start_quote", "string", "Sentence that dates the start, verbatim.", required=True),
+        Field("start_url", "string", "Page of the start quote.", required=True),
+        Field("start_publisher", "string", "Who published the start quote.", required=True),
+        Field("end_quote", "string", "Sentence that dates the end, verbatim.", required=True),
+        Field("end_url", "string", "Page of the end quote.", required=True),
+        Field("end_publisher", "string", "Who published the end quote.", required=True),
+        Field("note", "string", "What the event changes for the figures."),
+    ),
+)
+
 # In dependency order: a table only refers to tables listed before it (or to itself).
 TABLES: tuple[TableSchema, ...] = (
     SCOPES, SOURCES, DOMAINS, INDICATORS, OBSERVATIONS, EXCLUSIONS, RECOGNITIONS,
-    SUPPLEMENTARY_MAP,
+    SUPPLEMENTARY_MAP, LABELS, EVENTS,
 )
 
 

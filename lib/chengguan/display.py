@@ -1,0 +1,286 @@
+"""Display helpers of the reports: figures with their quotes, sources, key results, charts.
+
+Each helper turns a frame into one display object (HTML), escaping every string that comes from
+the data, so that a name or quote can never become markup in a report. The helpers hold no domain
+knowledge and write no findings: the notebooks do.
+
+Contracts with the build engine (docs/architecture.md): ``show_key_results`` emits the run's key
+results as ``application/vnd.chengguan.results+json`` beside the HTML table; ``show_figure``
+emits a ``<figure>`` with a 2x PNG and its alt text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from chengguan.tables import load_labels, tables_read
+from chengguan.units import unit_label
+
+RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
+"""The output mimetype the engine reads a run's key results from."""
+
+# pandas cuts long cells with "..." by default; quotes and notes are the point of the tables.
+pd.set_option("display.max_colwidth", None)
+pd.set_option("display.max_rows", 500)
+pd.set_option("display.width", 200)
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+class _HTML:
+    """A display object that carries only HTML (and a plain-text fallback)."""
+
+    def __init__(self, html_text: str, text: str = "") -> None:
+        self.html = html_text
+        self.text = text or re.sub(r"<[^>]+>", " ", html_text)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def esc(value: Any) -> str:
+    """``value`` as text safe inside HTML elements and attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_esc(value: Any) -> str:
+    """``value`` as text safe inside Markdown: no HTML, no emphasis, links or tables."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", esc(value))
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+def fmt_number(value: float | None, digits: int = 3) -> str:
+    """A number as people write it: whole numbers in full with separators, others to ``digits``
+    significant digits (never fewer than the whole part): 224500 -> "224,500", 0.01727 ->
+    "0.0173", 78.93 -> "78.9"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    decimals = max(digits - 1 - magnitude, 0)
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_range(low: float, high: float, digits: int = 3) -> str:
+    """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree)."""
+    if math.isinf(high):
+        return f"≥ {fmt_number(low, digits)}"
+    if low == high:
+        return fmt_number(low, digits)
+    return f"{fmt_number(low, digits)}–{fmt_number(high, digits)}"
+
+
+def fmt_value(value: float, unit: str, qualifier: str, lang: str) -> str:
+    """An observation's value with its qualifier mark and unit: "> 108,000 case(s)"."""
+    labels = load_labels(lang)
+    mark = labels[f"mark.{qualifier}"]
+    unit_text = "" if unit == "count" else unit_label(unit, lang)
+    space = "" if unit in ("percent",) or lang == "zh" else " "
+    return f"{mark + ' ' if mark else ''}{fmt_number(value, 6)}{space}{unit_text}"
+
+
+def fmt_period(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
+    """A period as a reader says it: "2022" for a calendar year, else its first and last day."""
+    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
+        years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
+        return f"{years} 年" if lang == "zh" else years
+    if start == end:
+        return start.strftime("%Y-%m-%d")
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, classes: str = "",
+           numeric: Sequence[int] = ()) -> str:
+    """An HTML table from already-escaped cells; columns in ``numeric`` are right-aligned."""
+    head = "".join(
+        f'<th class="{"num" if i in numeric else "text"}">{h}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"num" if i in numeric else "text"}">{c}</td>'
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    return (f'<div class="table-scroll"><table class="cg-table {classes}">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _link(title: str, url: str | None) -> str:
+    if url and re.match(r"https?://", url):
+        return f'<a href="{esc(url)}" rel="noopener">{esc(title)}</a>'
+    return esc(title)
+
+
+def table(frame: pd.DataFrame, *, headers: Sequence[str] | None = None,
+          digits: int = 3) -> _HTML:
+    """Any frame as a readable HTML table: nothing cut, text left and numbers right-aligned,
+    numbers rounded by :func:`fmt_number`, every cell escaped."""
+    numeric = [i for i, c in enumerate(frame.columns)
+               if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    rows = [[fmt_number(v, digits) if i in numeric else esc("" if _missing(v) else v)
+             for i, v in enumerate(row)] for row in frame.itertuples(index=False)]
+    names = list(headers) if headers is not None else [str(c) for c in frame.columns]
+    return _HTML(_table([esc(h) for h in names], rows, numeric=numeric))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None) -> _HTML:
+    """The figures a report uses, one row per observation: indicator, scope, period, value as
+    read, as printed, the verbatim quote and its source (linked), and any note.
+
+    ``obs`` is a frame of ``load_observations``; with ``bounds`` (``chengguan.stats.bounds``) a
+    column shows the range each printed figure stands for.
+    """
+    labels = load_labels(lang)
+    from chengguan.tables import load_sources  # noqa: PLC0415 - keeps import of display light
+
+    urls = load_sources().set_index("source_id")["url"]
+    headers = ["column.observation_id", "column.indicator", "column.scope", "column.period",
+               "column.value", "column.printed"]
+    if bounds is not None:
+        headers.append("column.bounds")
+    headers += ["column.quote", "column.source", "column.note"]
+    rows = []
+    for index, row in obs.iterrows():
+        cells = [
+            f"<code>{esc(row.observation_id)}</code>",
+            esc(row.indicator),
+            esc(row.scope_name),
+            esc(fmt_period(row.period_start, row.period_end, lang)),
+            esc(fmt_value(row.value, row.unit, row.qualifier, lang)),
+            esc(row.number_text),
+        ]
+        if bounds is not None:
+            low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
+            cells.append(esc(fmt_range(low, high, 6)))
+        cells += [
+            f'<q lang="zh">{esc(row.quote)}</q>',
+            _link(row.source_title, urls.get(row.source_id)) + " · "
+            + esc(labels[f"reliability.{row.reliability}"]),
+            esc("" if _missing(row.note) else row.note),
+        ]
+        rows.append(cells)
+    return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
+
+
+def sources(obs: pd.DataFrame, lang: str) -> _HTML:
+    """The sources behind ``obs``, most reliable first: linked title, issuer, date, kind,
+    reliability and the reason for the rating."""
+    from chengguan.tables import load_sources  # noqa: PLC0415
+
+    labels = load_labels(lang)
+    order = {"high": 0, "medium": 1, "low": 2}
+    used = load_sources()
+    used = used[used.source_id.isin(obs.source_id.unique())]
+    used = used.assign(_rank=used.reliability.map(order)).sort_values(["_rank", "source_id"])
+    items = []
+    for row in used.itertuples():
+        issued = "" if _missing(row.issued) else f"{row.issued:%Y-%m-%d}"
+        doc = "" if _missing(row.doc_number) else f" {esc(row.doc_number)}"
+        items.append(
+            f"<li>{_link(row.title, row.url)}{doc} — {esc(row.issuer)}"
+            f"{', ' + esc(issued) if issued else ''}. "
+            f"{esc(labels[f'source_kind.{row.kind}'])}; {esc(labels['column.reliability'])}: "
+            f"{esc(labels[f'reliability.{row.reliability}'])}. "
+            f'<span class="note">{esc(row.reliability_note)}</span></li>')
+    return _HTML(f'<ul class="sources">{"".join(items)}</ul>')
+
+
+def tables_read_list(lang: str) -> _HTML:
+    """Links to the tables this kernel has loaded, relative to the report (``data/<t>.csv``)."""
+    labels = load_labels(lang)
+    links = " · ".join(f'<a href="data/{esc(t)}.csv">{esc(t)}.csv</a>' for t in tables_read())
+    return _HTML(f'<p class="tables-read">{esc(labels["heading.tables_read"])}: {links}</p>')
+
+
+# -- key results ------------------------------------------------------------------------------
+
+_RESULT_COLUMNS = ("name", "label", "value", "unit", "lower", "upper", "headline")
+
+
+def show_key_results(results: pd.DataFrame, lang: str) -> None:
+    """Display the run's key results: a small table for readers and, beside it, the same rows as
+    ``application/vnd.chengguan.results+json`` for the engine (``outputs/<run>.results.json``).
+
+    ``results`` has columns name (an id), label (in ``lang``), value, unit (a label, may be
+    empty), lower and upper (the range the value may take, NaN when not given) and headline (True
+    on exactly one row: the finding the report site shows).
+    """
+    from IPython.display import display  # noqa: PLC0415
+
+    missing = [c for c in _RESULT_COLUMNS if c not in results]
+    if missing:
+        raise ValueError(f"key results lack columns {missing}; need {list(_RESULT_COLUMNS)}")
+    if int(results["headline"].sum()) != 1:
+        raise ValueError("exactly one key result must have headline=True")
+    if not results["name"].is_unique:
+        raise ValueError("key result names must be unique")
+    labels = load_labels(lang)
+    payload, rows = [], []
+    for row in results.itertuples(index=False):
+        value = None if _missing(row.value) else float(row.value)
+        lower = None if _missing(row.lower) else float(row.lower)
+        upper = None if _missing(row.upper) else float(row.upper)
+        shown = fmt_number(value) + (f" {row.unit}" if row.unit else "")
+        if lower is not None or upper is not None:
+            low = lower if lower is not None else -math.inf
+            high = upper if upper is not None else math.inf
+            span = f"≥ {fmt_number(low)}" if math.isinf(high) else (
+                f"≤ {fmt_number(high)}" if math.isinf(low) else fmt_range(low, high))
+            shown += f" ({span})"
+        payload.append({"name": str(row.name), "label": str(row.label), "value": value,
+                        "unit": str(row.unit), "lower": lower, "upper": upper,
+                        "display": shown, "headline": bool(row.headline)})
+        rows.append([esc(row.label), esc(shown)])
+    body = _table([esc(labels["column.result"]), esc(labels["column.value"])], rows,
+                  classes="key-results")
+    box = (f'<section class="key-findings"><h2 class="key-findings-title">'
+           f'{esc(labels["heading.key_results"])}</h2>{body}</section>')
+    display({"text/html": box, "text/plain": "\n".join(f"{p['label']}: {p['display']}"
+                                                       for p in payload),
+             RESULTS_MIMETYPE: {"results": payload}}, raw=True)
+
+
+# -- figures ----------------------------------------------------------------------------------
+
+
+def show_figure(fig: Any, alt: str, *, dpi_scale: float = 2.0) -> None:
+    """Display a matplotlib figure as a crisp PNG (``dpi_scale`` x its size) with alt text, and
+    close it so that the inline backend does not show it a second time."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from IPython.display import display  # noqa: PLC0415
+
+    if not alt.strip():
+        raise ValueError("a chart needs alt text that says what it shows")
+    buffer = io.BytesIO()
+    dpi = fig.get_dpi()
+    fig.savefig(buffer, format="png", dpi=dpi * dpi_scale, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    from PIL import Image  # noqa: PLC0415 - matplotlib depends on Pillow
+
+    width = Image.open(io.BytesIO(buffer.getvalue())).size[0] / dpi_scale
+    display({"text/html": f'<figure class="chart"><img src="data:image/png;base64,{data}" '
+                          f'alt="{esc(alt)}" width="{int(width)}" style="max-width:100%;'
+                          f'height:auto"></figure>',
+             "text/plain": f"[chart: {alt}]"}, raw=True)
