@@ -92,3 +92,94 @@ def assert_ran_cleanly(nb: nbformat.NotebookNode, requested_lang: str) -> None:
 def expected_lang(requested: str) -> str:
     """The language a run ends up in: Chinese falls back to English without a CJK font."""
     return requested if requested == "en" or find_cjk_font() is not None else "en"
+
+
+# -- the research-notebook pattern (issue 8): language cells, results as a display bundle ----------
+
+RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
+
+
+def for_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """``nb`` without the other language's cells (tagged ``lang-zh`` / ``lang-en``), as the build
+    engine runs it."""
+    other = {"zh": "lang-en", "en": "lang-zh"}[lang]
+    kept = [c for c in nb.cells if other not in c.get("metadata", {}).get("tags", [])]
+    return nbformat.from_dict({**nb, "cells": kept})
+
+
+def execute_report(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
+    """Run one notebook as the engine does: in the language of ``parameters["lang"]``."""
+    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    source = Path(output).with_suffix(".in.ipynb")
+    nbformat.write(for_language(nb, parameters.get("lang", "zh")), source)
+    papermill.execute_notebook(
+        str(source), str(output), parameters=parameters, kernel_name=KERNEL,
+        cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
+    )
+
+
+def _report_or_error(stem: str, parameters: dict[str, Any], output: str) -> str | None:
+    try:
+        execute_report(stem, parameters, output)
+    except papermill.PapermillExecutionError as error:
+        return f"{error.ename}: {error.evalue}"
+    return None
+
+
+def execute_reports(runs: Runs, out: Path, workers: int = 2) -> dict[str, nbformat.NotebookNode]:
+    """Execute every run as a one-language report, ``workers`` at a time; fail with every error."""
+    paths = {name: str(out / f"{name}.ipynb") for name in runs}
+    with ProcessPoolExecutor(max_workers=min(workers, len(runs))) as pool:
+        futures = {name: pool.submit(_report_or_error, stem, params, paths[name])
+                   for name, (stem, params) in runs.items()}
+        errors = {name: f.result() for name, f in futures.items()}
+    failed = {name: e for name, e in errors.items() if e}
+    assert not failed, failed
+    return {name: nbformat.read(paths[name], as_version=4) for name in runs}
+
+
+def results(nb: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
+    """The key results of an executed report by name (the payload the engine publishes)."""
+    cells = [c for c in nb.cells if "key-results" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, "exactly one cell tagged key-results"
+    payloads = [o["data"][RESULTS_MIMETYPE] for o in cells[0].outputs
+                if RESULTS_MIMETYPE in o.get("data", {})]
+    assert len(payloads) == 1, "the key-results cell displays one results bundle"
+    rows = json.loads(json.dumps(payloads[0]))["results"]
+    assert sum(r["headline"] for r in rows) == 1
+    return {r["name"]: r for r in rows}
+
+
+def html_outputs(nb: nbformat.NotebookNode) -> str:
+    """Every text/html output of the code cells, joined."""
+    return "\n".join(str(o["data"]["text/html"]) for o in outputs(nb)
+                     if "text/html" in o.get("data", {}))
+
+
+def markdown_text(nb: nbformat.NotebookNode) -> str:
+    """The markdown a reader sees: markdown cells and Markdown outputs of code cells."""
+    cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    shown = [str(o["data"]["text/markdown"]) for o in outputs(nb)
+             if "text/markdown" in o.get("data", {})]
+    return "\n".join(cells + shown)
+
+
+def assert_clean_report(nb: nbformat.NotebookNode, lang: str) -> None:
+    """No error, nothing on stderr, every chart with alt text, results present, one language."""
+    outs = outputs(nb)
+    assert not [o for o in outs if o["output_type"] == "error"]
+    assert stderr(nb) == "", stderr(nb)
+    assert not [o for o in outs if "image/png" in o.get("data", {})], \
+        "charts go through chengguan.display.show_figure (alt text, 2x PNG)"
+    html = html_outputs(nb)
+    assert '<figure class="chart">' in html
+    assert 'alt=""' not in html
+    results(nb)
+    text = markdown_text(nb)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    if lang == "zh":
+        assert han > latin, "a zh report's prose is Chinese"
+    else:
+        # quotes and names aside, an en report's prose is English
+        assert latin > 5 * han, "an en report's prose is English"

@@ -17,8 +17,6 @@ from notebook_runs import Runs, assert_ran_cleanly, execute, execute_all, key_re
 from chengguan.stats import poisson_interval
 
 RUNS: Runs = {
-    "garbage-zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
-    "garbage-en": ("garbage_sorting", {"lang": "en"}),
     "demolition-zh": ("illegal_construction", {"lang": "zh", "log_scale": False}),
     "demolition-en": ("illegal_construction", {"lang": "en"}),
     "nonsite-zh": ("nonsite_enforcement", {"lang": "zh", "low_risk_inspections_per_year": 2.0,
@@ -36,18 +34,6 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.Not
 @pytest.mark.parametrize("name", RUNS)
 def test_runs_cleanly(executed: dict[str, nbformat.NotebookNode], name: str) -> None:
     assert_ran_cleanly(executed[name], RUNS[name][1]["lang"])
-
-
-def test_garbage_results(executed: dict[str, nbformat.NotebookNode]) -> None:
-    zh, en = key_results(executed["garbage-zh"]), key_results(executed["garbage-en"])
-    assert zh["orders_per_education"] == pytest.approx(34787 / 54339)
-    assert zh["cases_per_order"] == pytest.approx(17747 / 34787)
-    assert en["cases_per_1000_person_times_2022"] == pytest.approx(78.8756, abs=1e-4)
-    # the confidence parameter reaches the intervals
-    assert zh["confidence"] == 0.9
-    assert zh["cases_per_day_2022_low"] == pytest.approx(poisson_interval(17747, 0.9)[0] / 365)
-    assert en["cases_per_day_2022_low"] == pytest.approx(poisson_interval(17747, 0.95)[0] / 365)
-    assert en["targets_2023"] == 0 and en["recognized_scopes"] == "minhang, fengxian"
 
 
 def test_demolition_results(executed: dict[str, nbformat.NotebookNode]) -> None:

@@ -112,12 +112,14 @@ def fmt_period(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, classes: str = "",
            numeric: Sequence[int] = ()) -> str:
     """An HTML table from already-escaped cells; columns in ``numeric`` are right-aligned."""
-    head = "".join(
-        f'<th class="{"num" if i in numeric else "text"}">{h}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if i in numeric else "text"}">{c}</td>'
-                         for i, c in enumerate(row)) + "</tr>"
-        for row in rows)
+    # Inline alignment as well as classes: the table reads right in JupyterLab and any HTML page.
+    def cell(tag: str, i: int, content: str) -> str:
+        kind, align = ("num", "right") if i in numeric else ("text", "left")
+        return f'<{tag} class="{kind}" style="text-align:{align}">{content}</{tag}>'
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)
     return (f'<div class="table-scroll"><table class="cg-table {classes}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
@@ -141,7 +143,8 @@ def table(frame: pd.DataFrame, *, headers: Sequence[str] | None = None,
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
 
 
 def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None) -> _HTML:
@@ -155,31 +158,26 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
     from chengguan.tables import load_sources  # noqa: PLC0415 - keeps import of display light
 
     urls = load_sources().set_index("source_id")["url"]
-    headers = ["column.observation_id", "column.indicator", "column.scope", "column.period",
-               "column.value", "column.printed"]
-    if bounds is not None:
-        headers.append("column.bounds")
-    headers += ["column.quote", "column.source", "column.note"]
+    headers = ["column.indicator", "column.period", "column.value", "column.quote",
+               "column.source", "column.note"]
+    wide = 'style="min-width:16em"'
     rows = []
     for index, row in obs.iterrows():
-        cells = [
-            f"<code>{esc(row.observation_id)}</code>",
-            esc(row.indicator),
-            esc(row.scope_name),
-            esc(fmt_period(row.period_start, row.period_end, lang)),
-            esc(fmt_value(row.value, row.unit, row.qualifier, lang)),
-            esc(row.number_text),
-        ]
+        printed = f'{esc(labels["column.printed"])}: {esc(row.number_text)}'
         if bounds is not None:
             low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
-            cells.append(esc(fmt_range(low, high, 6)))
-        cells += [
-            f'<q lang="zh">{esc(row.quote)}</q>',
-            _link(row.source_title, urls.get(row.source_id)) + " · "
-            + esc(labels[f"reliability.{row.reliability}"]),
-            esc("" if _missing(row.note) else row.note),
-        ]
-        rows.append(cells)
+            printed += f" → {esc(fmt_range(low, high, 6))}"
+        rows.append([
+            f'{esc(row.indicator)}<br><code class="obs-id">{esc(row.observation_id)}</code>',
+            f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
+            f"{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}"
+            f'<br><small>{printed}</small>',
+            f'<div {wide}><q lang="zh">{esc(row.quote)}</q></div>',
+            _link(row.source_title, urls.get(row.source_id)) + "<br><small>"
+            + esc(labels["column.reliability"]) + ": "
+            + esc(labels[f"reliability.{row.reliability}"]) + "</small>",
+            f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>',
+        ])
     return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
 
 
@@ -195,7 +193,7 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     used = used.assign(_rank=used.reliability.map(order)).sort_values(["_rank", "source_id"])
     items = []
     for row in used.itertuples():
-        issued = "" if _missing(row.issued) else f"{row.issued:%Y-%m-%d}"
+        issued = "" if pd.isna(row.issued) else f"{row.issued:%Y-%m-%d}"
         doc = "" if _missing(row.doc_number) else f" {esc(row.doc_number)}"
         items.append(
             f"<li>{_link(row.title, row.url)}{doc} — {esc(row.issuer)}"

@@ -21,8 +21,12 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chengguan import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRIMARY_SOURCE_ID = "cgzf_2022_summary"
 SUPPLEMENTARY_RAW_PATH = "raw/supplementary_figures.csv"
@@ -232,3 +236,64 @@ def _supplementary_text(source_id: str, url: str, path: Path) -> NormalizedText:
     lines = tuple(row.line + k for row in rows for k in range(row["phrase"].count("\n") + 1))
     lines = lines or (1,)
     return NormalizedText(source_id, raw, "\n".join(texts), offsets, lines)
+
+
+# -- the sections of a document ------------------------------------------------------------------
+
+_PARTS = {"2022 年工作总结": "summary_2022", "2023 年工作计划": "plan_2023"}
+_NUMERALS = "一二三四五六七八九十"
+_LEVEL1 = re.compile(rf"^([{_NUMERALS}]+)、")
+_LEVEL2 = re.compile(rf"^（([{_NUMERALS}]+)）")
+
+
+def _numeral(text: str) -> int:
+    """一 .. 十九 as an int (the heading numbers of the source)."""
+    if text.startswith("十"):
+        return 10 + (_NUMERALS.index(text[1]) + 1 if len(text) > 1 else 0)
+    if text.endswith("十"):
+        return 10 * (_NUMERALS.index(text[0]) + 1)
+    return _NUMERALS.index(text) + 1
+
+
+def sections(source_id: str = PRIMARY_SOURCE_ID,
+             data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The document's sections, one row per numbered heading, in order.
+
+    Headings are recognised at line starts of the raw text: a part ("2022 年工作总结",
+    "2023 年工作计划"), "一、" (level 1) and "（一）" (level 2). Columns: section_id
+    ("summary_2022.2.6"; the part's or a level-1 heading's own text before its first sub-heading
+    is "….0"), part, level1, level2 (ints, 0 where absent), heading (the text up to the first
+    "。", at most 40 characters), raw_start, raw_end, text (normalized), chars (characters of
+    ``text`` other than whitespace and punctuation, a transparent measure of how much the
+    document says). Text before the first part (the covering notice) is part "preamble".
+    """
+    import pandas as pd  # noqa: PLC0415 - the rest of this module works without pandas
+
+    doc = normalized_text(source_id, data_dir)
+    raw = doc.raw
+    starts: list[tuple[int, str, int, int]] = [(0, "preamble", 0, 0)]
+    part, level1 = "preamble", 0
+    offset = 0
+    for line in raw.splitlines(keepends=True):
+        stripped = line.strip().replace("**", "")
+        if stripped in _PARTS:
+            part, level1 = _PARTS[stripped], 0
+            starts.append((offset, part, 0, 0))
+        elif part != "preamble" and (m := _LEVEL1.match(stripped)):
+            level1 = _numeral(m.group(1))
+            starts.append((offset, part, level1, 0))
+        elif part != "preamble" and (m := _LEVEL2.match(stripped)):
+            starts.append((offset, part, level1, _numeral(m.group(1))))
+        offset += len(line)
+    rows = []
+    for (start, part_id, l1, l2), following in zip(starts, [*starts[1:], (len(raw), "", 0, 0)]):
+        end = following[0]
+        text = normalize(raw[start:end])[0].replace("**", "")
+        heading = text.split("。")[0][:40]
+        rows.append({
+            "section_id": f"{part_id}.{l1}.{l2}" if part_id != "preamble" else "preamble",
+            "part": part_id, "level1": l1, "level2": l2, "heading": heading,
+            "raw_start": start, "raw_end": end, "text": text,
+            "chars": len(re.sub(r"[\s\W_]", "", text)),
+        })
+    return pd.DataFrame(rows)

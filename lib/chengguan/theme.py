@@ -318,11 +318,14 @@ def _dedupe(paths: Iterable[str]) -> Iterator[str]:
 
 
 def source_line(fig: Figure, text: str, *, note: str = "") -> None:
-    """Write the chart's source (and a note) under the plot, as Our World in Data does, so the
-    source travels with the image wherever it is copied."""
+    """Write the chart's source (and a note) under everything else in the figure, as Our World in
+    Data does, so the source travels with the image wherever it is copied. Call it last."""
+    fig.canvas.draw()  # the tight box of what is drawn so far (tick labels, legends below axes)
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    height = fig.get_figheight()
     body = text if not note else f"{text}\n{note}"
-    fig.text(0.0, 0.0, body, ha="left", va="top", fontsize="x-small", color="0.35",
-             transform=fig.transFigure, wrap=True)
+    fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / height, body, ha="left", va="top",
+             fontsize="x-small", color="0.35", wrap=True)
 
 
 def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True) -> None:
@@ -343,3 +346,11 @@ def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True
                         xytext=(2, -2), textcoords="offset points", ha="left", va="top",
                         fontsize="x-small", color="0.3")
     ax.set_xlim(left, right)
+
+
+def year_axis(ax: Axes, axis: Literal["x", "y"] = "x") -> None:
+    """Ticks at the start of each year, labelled with the year only: dates read at a glance."""
+    import matplotlib.dates as mdates
+
+    _axis(ax, axis).set_major_locator(mdates.YearLocator())
+    _axis(ax, axis).set_major_formatter(mdates.DateFormatter("%Y"))

@@ -2,7 +2,6 @@
 
 - ``common``: picking observations, bilingual labels, the "data used" and sources tables,
   shares of all cases as bounds, what the 2023 plan says about a domain.
-- ``garbage``: household-garbage sorting enforcement (the 2022 funnel, 2019–2022 rates).
 - ``demolition``: illegal construction and removals (programme sizes, the 2023 target).
 - ``nonsite``: non-site enforcement, risk-graded supervision, campaign yields, digital indicators.
 - ``street``: street order (vending, flyers, outdoor ads) and the city-wide order campaign.

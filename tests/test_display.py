@@ -1,0 +1,101 @@
+"""chengguan.display: escaping, numbers, figures with quotes, key results, charts."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+
+import chengguan.display as show  # noqa: E402
+from chengguan import stats  # noqa: E402
+from chengguan.tables import load_observations  # noqa: E402
+
+PAYLOAD = '<img src=x onerror=alert(4)>'
+
+
+def test_escaping() -> None:
+    assert "<img" not in show.esc(PAYLOAD)
+    assert show.md_esc("*bold* [link](x) <b>") == r"\*bold\* \[link\]\(x\) &lt;b&gt;"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (224500.0, "224,500"), (0.017274, "0.0173"), (78.8756, "78.9"), (16.6, "16.6"),
+    (1333.3, "1,333"), (float("nan"), "–"), (math.inf, "∞"),
+])
+def test_fmt_number(value: float, text: str) -> None:
+    assert show.fmt_number(value) == text
+
+
+def test_fmt_period() -> None:
+    year = (pd.Timestamp("2022-01-01"), pd.Timestamp("2022-12-31"))
+    assert show.fmt_period(*year, "zh") == "2022 年"
+    assert show.fmt_period(*year, "en") == "2022"
+    assert show.fmt_period(pd.Timestamp("2019-07-01"), pd.Timestamp("2019-07-06"), "en") == \
+        "2019-07-01 – 2019-07-06"
+
+
+def test_figures_table_keeps_every_quote_whole_and_escapes_data() -> None:
+    obs = load_observations(domain="garbage_sorting", lang="en")
+    html = show.figures(obs, "en", bounds=stats.bounds(obs))._repr_html_()
+    for quote in obs.quote:
+        assert show.esc(quote) in html
+    assert "22.5 万人次 → 224,500–225,500" in html
+    poisoned = obs.assign(indicator=PAYLOAD, quote=PAYLOAD, note=PAYLOAD)
+    html = show.figures(poisoned, "en")._repr_html_()
+    assert PAYLOAD not in html and "&lt;img" in html
+
+
+def test_table_aligns_text_left_and_rounds_numbers() -> None:
+    frame = pd.DataFrame({"name": [PAYLOAD], "value": [78.8756]})
+    html = show.table(frame)._repr_html_()
+    assert PAYLOAD not in html
+    assert 'class="text" style="text-align:left"' in html
+    assert '<td class="num" style="text-align:right">78.9</td>' in html
+
+
+def _displayed(callable_, *args, **kwargs) -> list[dict]:
+    shell = InteractiveShell.instance()
+    captured: list[dict] = []
+    original = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, metadata=None, **kw: captured.append(data)
+    try:
+        callable_(*args, **kwargs)
+    finally:
+        shell.display_pub.publish = original
+    return captured
+
+
+def test_key_results_bundle() -> None:
+    frame = pd.DataFrame([
+        ("share", "Share", 16.6, "%", 16.5, 16.7, True),
+        ("count", PAYLOAD, 5334.0, "", None, None, False),
+    ], columns=["name", "label", "value", "unit", "lower", "upper", "headline"])
+    (bundle,) = _displayed(show.show_key_results, frame, "en")
+    payload = bundle[show.RESULTS_MIMETYPE]["results"]
+    assert payload[0] == {"name": "share", "label": "Share", "value": 16.6, "unit": "%",
+                          "lower": 16.5, "upper": 16.7, "display": "16.6 % (16.5–16.7)",
+                          "headline": True}
+    assert payload[1]["lower"] is None and payload[1]["display"] == "5,334"
+    assert PAYLOAD not in bundle["text/html"] and "Key findings" in bundle["text/html"]
+    with pytest.raises(ValueError, match="exactly one"):
+        show.show_key_results(frame.assign(headline=False), "en")
+
+
+def test_show_figure_embeds_a_2x_png_with_alt_text() -> None:
+    fig, ax = plt.subplots(figsize=(4, 2), dpi=100)
+    ax.plot([0, 1], [0, 1])
+    (bundle,) = _displayed(show.show_figure, fig, alt=f"a line {PAYLOAD}")
+    html = bundle["text/html"]
+    assert html.startswith('<figure class="chart"><img src="data:image/png;base64,')
+    assert 'alt="a line &lt;img' in html
+    width = int(html.split('width="')[1].split('"')[0])
+    assert 300 < width <= 420  # displayed at 1x, drawn at 2x
+    assert not plt.get_fignums()  # closed: not shown twice
+    with pytest.raises(ValueError, match="alt text"):
+        show.show_figure(plt.figure(), alt=" ")

@@ -1,0 +1,58 @@
+"""The garbage-sorting report, executed in both languages on the real tables."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import Runs, assert_clean_report, execute_reports, markdown_text, results
+
+from chengguan.stats import poisson_rate
+
+RUNS: Runs = {
+    "zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
+    "en": ("garbage_sorting", {"lang": "en", "first_week_days": 7}),
+}
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
+    return execute_reports(RUNS, tmp_path_factory.mktemp("garbage"))
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      name: str) -> None:
+    assert_clean_report(executed[name], name)
+
+
+def test_disposition_mix(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = results(executed["zh"]), results(executed["en"])
+    assert zh["case_share_2022"]["value"] == pytest.approx(17747 / (54339 + 34787 + 17747) * 100)
+    assert zh["case_share_2022"]["headline"]
+    assert en["case_share_first_day"]["value"] == pytest.approx(20 / (881 + 623 + 20) * 100)
+    # exact integer counts: the printed figures leave no rounding range
+    assert zh["case_share_2022"]["lower"] == pytest.approx(zh["case_share_2022"]["upper"])
+
+
+def test_rates_carry_the_rounding_of_printed_figures(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    en = results(executed["en"])["cases_per_1000_inspections_2022"]
+    assert en["value"] == pytest.approx(17747 / 133000 * 1000)
+    # 13.3万次 stands for 132,500-133,500 inspections
+    assert en["lower"] == pytest.approx(17747 / 133500 * 1000)
+    assert en["upper"] == pytest.approx(17747 / 132500 * 1000)
+
+
+def test_plan_mentions_no_household_garbage(executed: dict[str, nbformat.NotebookNode]) -> None:
+    assert results(executed["zh"])["plan_2023_household_garbage_mentions"]["value"] == 0
+    assert "生活垃圾" in markdown_text(executed["zh"])
+
+
+def test_parameters_reach_the_analysis(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # the first week read as 6 days (zh, default) or 7 days (en): 190 cases over either
+    zh = results(executed["zh"])["cases_per_day_first_week"]
+    en = results(executed["en"])["cases_per_day_first_week"]
+    assert zh["value"] == pytest.approx(190 / 6) and en["value"] == pytest.approx(190 / 7)
+    # the confidence level reaches the counting-noise interval: 90% in zh, 95% in en
+    assert zh["lower"] == pytest.approx(poisson_rate(190, 6, 0.9).low)
+    assert en["lower"] == pytest.approx(poisson_rate(190, 7, 0.95).low)

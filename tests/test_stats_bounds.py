@@ -1,0 +1,54 @@
+"""What a printed figure stands for, and ratios of counts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from chengguan import stats
+
+
+@pytest.mark.parametrize(("value", "qualifier", "text", "low", "high"), [
+    (225000, "exact", "22.5 万人次", 224500, 225500),  # rounded to 0.1万
+    (196000, "exact", "19.6万", 195500, 196500),  # the same rule for every 万 figure
+    (5334, "exact", "5334 起", 5334, 5334),  # a whole count printed in full is exact
+    (89.4, "exact", "89.4%", 89.35, 89.45),
+    (108000, "more_than", "10.8 万余起", 108000, 109000),  # 余: below the next unit
+    (4000, "more_than", "4000 余", 4000, 5000),
+    (1200, "at_least", "1200 块以上", 1200, math.inf),  # 以上 includes the number, no ceiling
+    (9, "at_least", "不少于 9 家", 9, math.inf),
+    (50, "at_most", "不超过 50 家", 0, 50),
+    (2790000, "approximate", "约279万元", 2785000, 2795000),
+    (100, "approximate", "近 100 人", 99, 100),
+])
+def test_printed_bounds(value: float, qualifier: str, text: str, low: float, high: float) -> None:
+    assert stats.printed_bounds(value, qualifier, text) == pytest.approx((low, high))
+
+
+def test_bounds_frame_is_keyed_like_the_observations() -> None:
+    obs = pd.DataFrame({"observation_id": ["a", "b"], "value": [225000.0, 5334.0],
+                        "qualifier": ["exact", "exact"], "number_text": ["22.5 万", "5334 起"]},
+                       index=[7, 9])
+    out = stats.bounds(obs)
+    assert list(out.index) == [7, 9] and list(out.observation_id) == ["a", "b"]
+    assert out.loc[7, "low"] == 224500 and out.loc[9, "high"] == 5334
+
+
+def test_ratio_bounds() -> None:
+    assert stats.ratio_bounds(17747, 17747, 132500, 133500, per=1000) == pytest.approx(
+        (17747 / 133500 * 1000, 17747 / 132500 * 1000))
+    assert stats.ratio_bounds(1200, math.inf, 664, 664)[1] == math.inf
+    with pytest.raises(ValueError):
+        stats.ratio_bounds(1, 2, 0, 3)
+
+
+def test_count_ratio_is_the_exact_conditional_interval() -> None:
+    rate = stats.count_ratio(10, 100, 0.95, per=1000)
+    assert rate.value == pytest.approx(100)
+    # Clopper-Pearson on 10 of 110, mapped to p / (1 - p)
+    lo, hi = stats.proportion_interval(10, 110, 0.95)
+    assert rate.low == pytest.approx(lo / (1 - lo) * 1000)
+    assert rate.high == pytest.approx(hi / (1 - hi) * 1000)
+    assert stats.count_ratio(0, 5).low == 0
