@@ -183,3 +183,28 @@ def assert_clean_report(nb: nbformat.NotebookNode, lang: str) -> None:
     else:
         # quotes and names aside, an en report's prose is English
         assert latin > 5 * han, "an en report's prose is English"
+
+
+_CACHE: dict[str, nbformat.NotebookNode] = {}
+_CACHE_DIR: Path | None = None
+
+
+def reports(names: list[str] | None = None, workers: int = 2) -> dict[str, nbformat.NotebookNode]:
+    """The executed reports of ``report_runs.RUNS`` named ``names`` (all when None).
+
+    Runs not executed yet in this session are executed together, ``workers`` at a time.
+    """
+    import tempfile  # noqa: PLC0415
+
+    from report_runs import RUNS  # noqa: PLC0415
+
+    global _CACHE_DIR
+    wanted = list(RUNS) if names is None else names
+    unknown = [n for n in wanted if n not in RUNS]
+    assert not unknown, f"not in tests/report_runs.py: {unknown}"
+    missing = {n: RUNS[n] for n in wanted if n not in _CACHE}
+    if missing:
+        if _CACHE_DIR is None:
+            _CACHE_DIR = Path(tempfile.mkdtemp(prefix="chengguan-reports-"))
+        _CACHE.update(execute_reports(missing, _CACHE_DIR, workers))
+    return {n: _CACHE[n] for n in wanted}

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import Runs, assert_clean_report, execute_reports, markdown_text, results
+from notebook_runs import assert_clean_report, markdown_text, reports, results
 
 from chengguan.stats import poisson_rate
 
-RUNS: Runs = {
-    "zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
-    "en": ("garbage_sorting", {"lang": "en", "first_week_days": 7}),
-}
+STEM = "garbage_sorting"
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
-    return execute_reports(RUNS, tmp_path_factory.mktemp("garbage"))
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
-@pytest.mark.parametrize("name", RUNS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
-                                      name: str) -> None:
-    assert_clean_report(executed[name], name)
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
 
 
 def test_disposition_mix(executed: dict[str, nbformat.NotebookNode]) -> None:

@@ -1,0 +1,16 @@
+"""Every report run the tests execute, by name: (notebook stem, parameters).
+
+Small real parameter sets, both languages for every notebook, non-default values where a parameter
+changes a result. ``notebook_runs.reports(names)`` executes the runs a test asks for, once per
+session, in parallel, and caches them: per-notebook modules ask for their own runs, and the
+coverage test (every observation in some report) for all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RUNS: dict[str, tuple[str, dict[str, Any]]] = {
+    "garbage_sorting-zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
+    "garbage_sorting-en": ("garbage_sorting", {"lang": "en", "first_week_days": 7}),
+}
