@@ -173,6 +173,9 @@ def make_data_dir(tmp_path: Path) -> Path:
         (data / SUPPLEMENTARY_RAW).read_bytes()).hexdigest()
     for name, rows in tables.items():
         write_table(data, name, rows)
+    # Vocabularies and events carry no synthetic variation: the real ones serve.
+    for name in ("labels", "events"):
+        shutil.copyfile(paths.data_dir() / f"{name}.csv", data / f"{name}.csv")
     return data
 
 

@@ -360,7 +360,7 @@ def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFix
     assert main(["--data-dir", str(data), "validate"]) == 0
     assert capsys.readouterr().out == (
         "data/ is valid: 2 scopes, 2 sources, 3 domains, 9 indicators, 12 observations, "
-        "1 exclusions, 1 recognitions, 5 supplementary_map\n")
+        "1 exclusions, 1 recognitions, 5 supplementary_map, 43 labels, 2 events\n")
 
 
 def test_the_project_data_is_valid() -> None:
