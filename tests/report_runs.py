@@ -14,3 +14,7 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "garbage_sorting-zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
     "garbage_sorting-en": ("garbage_sorting", {"lang": "en", "first_week_days": 7}),
 }
+RUNS.update({
+    "overview_2022-zh": ("overview_2022", {"lang": "zh"}),
+    "overview_2022-en": ("overview_2022", {"lang": "en", "include_self_built_housing": False}),
+})

@@ -26,8 +26,9 @@ MANIFEST = ROOT / "reports.toml"
 
 GARBAGE_LISTING = """\
 parameters of notebook 'garbage_sorting':
-  lang: str = 'zh'; one of 'zh', 'en' (vocabulary 'languages') -- label language: "zh" or "en"
-  confidence: float = 0.95; 0.5 <= confidence <= 0.999 -- confidence level of the intervals"""
+  lang: str = 'zh'; one of 'zh', 'en' (vocabulary 'languages') -- report language: "zh" or "en"
+  confidence: float = 0.95; 0.5 <= confidence <= 0.999 -- level of the counting-noise intervals (the smallest uncertainty shown)
+  first_week_days: int = 6; one of 6, 7 -- length of the "first week" release: 6 (1-6 July as dated) or 7 (a calendar week)"""
 
 
 @pytest.fixture
@@ -42,7 +43,8 @@ def refusal(stem, values, specs, root=None) -> str:
 
 
 def test_defaults_fill_in_and_ints_become_floats(garbage):
-    assert dict(validate("garbage_sorting", {}, garbage)) == {"lang": "zh", "confidence": 0.95}
+    assert dict(validate("garbage_sorting", {}, garbage)) == {
+        "lang": "zh", "confidence": 0.95, "first_week_days": 6}
     params = validate("garbage_sorting", {"lang": "en", "confidence": 1 - 0.1}, garbage)
     assert params.lang == "en" and params["confidence"] == pytest.approx(0.9)
     specs = load_specs("nonsite_enforcement", MANIFEST)
@@ -207,7 +209,8 @@ def _namespace(injected: str, **values):
 
 
 def test_check_parameters_refuses_names_papermill_injected_but_nobody_declared():
-    namespace = _namespace('# Parameters\nlang = "en"\ncolor = "red"\n', lang="en", confidence=0.95, color="red")
+    namespace = _namespace('# Parameters\nlang = "en"\ncolor = "red"\n', lang="en", confidence=0.95,
+                           first_week_days=6, color="red")
     with pytest.raises(ParameterError) as info:
         check_parameters("garbage_sorting", namespace, MANIFEST)
     assert str(info.value) == (
@@ -217,14 +220,17 @@ def test_check_parameters_refuses_names_papermill_injected_but_nobody_declared()
 
 
 def test_check_parameters_returns_the_validated_values():
-    namespace = _namespace('# Parameters\nlang = "en"\n', lang="en", confidence=0.9, pd=object())
-    assert dict(check_parameters("garbage_sorting", namespace, MANIFEST)) == {"lang": "en", "confidence": 0.9}
+    namespace = _namespace('# Parameters\nlang = "en"\n', lang="en", confidence=0.9,
+                           first_week_days=7, pd=object())
+    assert dict(check_parameters("garbage_sorting", namespace, MANIFEST)) == {
+        "lang": "en", "confidence": 0.9, "first_week_days": 7}
     # Outside IPython (no input history) only declared names are checked.
-    assert check_parameters("garbage_sorting", {"lang": "zh", "confidence": 0.95}, MANIFEST).lang == "zh"
+    assert check_parameters("garbage_sorting", {"lang": "zh", "confidence": 0.95,
+                                                "first_week_days": 6}, MANIFEST).lang == "zh"
 
 
 def test_check_parameters_names_a_parameter_the_notebook_forgot():
-    with pytest.raises(ParameterError, match="the parameters cell has not run \\(no value for confidence\\)"):
+    with pytest.raises(ParameterError, match="the parameters cell has not run \\(no value for confidence, first_week_days\\)"):
         check_parameters("garbage_sorting", {"lang": "zh"}, MANIFEST)
 
 
