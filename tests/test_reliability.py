@@ -1,8 +1,10 @@
 """Regression tests for issue 13 (reliability): each defect reproduced, and how it is now handled.
 
 Sections follow the issue's numbering. Data side here: (1) the fast validation entry point the
-build calls, (2) markup in names and labels, (4) encodings and unclosed quotes, (6) loader errors
-that name file and line. Each test states the fault it tries in its name.
+build calls, (2) markup in names and labels refused, and markup in any text cell escaped in every
+notebook's output (``payloads.py`` puts a payload in every text column of every table), (4)
+encodings and unclosed quotes, (6) loader errors that name file and line. Each test states the
+fault it tries in its name.
 """
 
 from __future__ import annotations
@@ -305,3 +307,66 @@ def test_a_loader_error_for_a_missing_column_names_the_header_line(data: Path) -
         load.load_domains(data)
     assert str(error.value) == ("data/domains.csv:1: column name_en is missing from the header; "
                                 "run `chengguan-data validate` for every problem")
+
+
+# -- 2. markup in the data never reaches a page unescaped ------------------------------------
+
+
+def test_the_payload_reaches_every_text_column_and_loads_verbatim(tmp_path: Path) -> None:
+    from payloads import PAYLOAD, poison, text_columns
+
+    data = poison(paths.data_dir(), tmp_path / "data")
+    assert all(text_columns(t) for t in TABLES)  # every table has a text column to poison
+    observations = load.load_observations(data_dir=data, lang="en")
+    assert observations.quote.str.endswith(PAYLOAD).all()
+    assert observations.indicator.str.endswith(PAYLOAD).all()
+    assert observations.scope_name.str.endswith(PAYLOAD).all()
+    assert load.load_sources(data).title.str.endswith(PAYLOAD).all()
+    # The build refuses such tables (names and labels hold markup) ...
+    assert {p.rule for p in validate(data)} >= {"no-markup"}
+
+
+POISONED_RUNS = {
+    "garbage": ("garbage_sorting", {"lang": "zh"}),
+    "demolition": ("illegal_construction", {"lang": "en"}),
+    "nonsite": ("nonsite_enforcement", {"lang": "zh"}),
+    "residential": ("residential_communities", {"lang": "en"}),
+    "street": ("street_environment", {"lang": "zh"}),
+    "district": ("district_profile", {"lang": "en", "district": "xuhui"}),
+}
+
+
+def test_no_notebook_emits_data_markup_unescaped(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """... and if they reached a kernel anyway, every report escapes them (the second defence).
+
+    Every domain notebook runs on tables with the payload in every text cell; no output that a
+    browser renders as markup (HTML, Markdown, SVG) and no rendered page holds a live tag.
+    """
+    from notebook_runs import execute_all, outputs
+    from payloads import ESCAPED, LIVE, poison
+
+    poison(paths.data_dir(), tmp_path / "project" / "data")
+    shutil.copy(paths.project_root() / "reports.toml", tmp_path / "project" / "reports.toml")
+    monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path / "project"))
+    executed = execute_all(POISONED_RUNS, tmp_path)
+    live: list[str] = []
+    escaped = 0
+    for name, nb in executed.items():
+        for output in outputs(nb):
+            for mime, content in output.get("data", {}).items():
+                text = content if isinstance(content, str) else "".join(content)
+                if mime in ("text/html", "text/markdown", "image/svg+xml"):
+                    live += [f"{name}: {mime}: …{text[max(0, m.start() - 60):m.end()]}"
+                             for m in LIVE.finditer(text)]
+                    escaped += sum(text.count(e) for e in ESCAPED)
+    # The pages as nbconvert renders them (Markdown to HTML, plain text in <pre>).
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", exclude_input=True)
+    for name, nb in executed.items():
+        page, _ = exporter.from_notebook_node(nb)
+        live += [f"{name}: page: …{page[max(0, m.start() - 60):m.end()]}"
+                 for m in LIVE.finditer(page)]
+    assert not live, "\n".join(live)
+    assert escaped > 0  # the payload did reach the pages, escaped

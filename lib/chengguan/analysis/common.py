@@ -355,10 +355,17 @@ def show_key_results(results: Mapping[str, Any], lang: str) -> None:
 
 
 def markdown(text: str) -> None:
-    """Display ``text`` as Markdown (used for findings written from computed values)."""
+    """Display ``text`` as Markdown (used for findings written from computed values).
+
+    Names and quotes from the tables are interpolated into these texts, and Markdown passes raw
+    HTML through to the page (nbconvert does not sanitize it), so every "<" is written as
+    "&lt;": no tag can start, whatever the data holds, while Markdown syntax (``**``, ``-``,
+    ``>`` quotes) and escaped text (``&lt;`` stays ``&lt;``) are untouched. The findings hold
+    no HTML of their own.
+    """
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    display(Markdown(text.replace("<", "&lt;")))
 
 
 def escape(text: str) -> str:
