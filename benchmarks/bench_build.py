@@ -37,10 +37,10 @@ title = "garbage {lang} {confidence}"
 matrix = { lang = ["zh", "en"], confidence = [0.9, 0.99] }
 
 [[runs]]
-name = "illegal_construction-{lang}"
+name = "illegal_construction-{lang}-{panels_per_site}"
 notebook = "illegal_construction"
-title = "illegal {lang}"
-matrix = { lang = ["zh", "en"] }
+title = "illegal {lang} {panels_per_site}"
+matrix = { lang = ["zh", "en"], panels_per_site = [1.0, 2.0] }
 
 [[runs]]
 name = "street_environment-{lang}"

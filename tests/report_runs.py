@@ -13,6 +13,9 @@ from typing import Any
 RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "garbage_sorting-zh": ("garbage_sorting", {"lang": "zh", "confidence": 0.9}),
     "garbage_sorting-en": ("garbage_sorting", {"lang": "en", "first_week_days": 7}),
+    "illegal_construction-zh": ("illegal_construction", {"lang": "zh"}),
+    "illegal_construction-en": ("illegal_construction", {"lang": "en", "structures_per_case": 2.0,
+                                                         "panels_per_site": 1.5}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),

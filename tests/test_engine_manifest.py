@@ -172,6 +172,8 @@ def test_the_project_manifest_is_valid():
         "lang": "en", "confidence": 0.95, "low_risk_inspections_per_year": 1.0,
         "other_risk_inspections_per_year": 4.0, "uniform_inspections_per_year": 4.0,
     }
+    assert resolved["illegal_construction-zh"] == {"lang": "zh", "structures_per_case": 1.0,
+                                                   "panels_per_site": 1.0}
     assert resolved["district-minhang"] == {"lang": "zh", "district": "minhang"}
 
 

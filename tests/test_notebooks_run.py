@@ -17,8 +17,6 @@ from notebook_runs import Runs, assert_ran_cleanly, execute, execute_all, key_re
 from chengguan.stats import poisson_interval
 
 RUNS: Runs = {
-    "demolition-zh": ("illegal_construction", {"lang": "zh", "log_scale": False}),
-    "demolition-en": ("illegal_construction", {"lang": "en"}),
     "nonsite-zh": ("nonsite_enforcement", {"lang": "zh", "low_risk_inspections_per_year": 2.0,
                                            "other_risk_inspections_per_year": 6.0,
                                            "uniform_inspections_per_year": 6.0}),
@@ -34,15 +32,6 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.Not
 @pytest.mark.parametrize("name", RUNS)
 def test_runs_cleanly(executed: dict[str, nbformat.NotebookNode], name: str) -> None:
     assert_ran_cleanly(executed[name], RUNS[name][1]["lang"])
-
-
-def test_demolition_results(executed: dict[str, nbformat.NotebookNode]) -> None:
-    en = key_results(executed["demolition-en"])
-    assert en["citywide_area_per_case"] == pytest.approx(2504700 / 5334)
-    assert en["residential_share_of_citywide"] == pytest.approx(244000 / 2504700)
-    assert en["ad_growth_citywide_sites"] == pytest.approx(1200 / 664 - 1)
-    assert en["ad_growth_riverside_panels"] == pytest.approx(1200 / 209 - 1)
-    assert key_results(executed["demolition-zh"])["measures"] == en["measures"]
 
 
 def test_nonsite_results(executed: dict[str, nbformat.NotebookNode]) -> None:

@@ -70,6 +70,11 @@ def test_every_problem_is_named_at_once(garbage):
 def test_out_of_range_and_wrong_type():
     specs = load_specs("district_profile", MANIFEST)
     assert "  - district: expected str, got int 3\n" in refusal("district_profile", {"district": 3}, specs)
+    specs = load_specs("illegal_construction", MANIFEST)
+    assert "  - panels_per_site: expected float, got str 'yes'\n" in refusal(
+        "illegal_construction", {"panels_per_site": "yes"}, specs)
+    assert "  - structures_per_case: 0.5 is below the minimum 1.0\n" in refusal(
+        "illegal_construction", {"structures_per_case": 0.5}, specs)
     specs = load_specs("nonsite_enforcement", MANIFEST)
     message = refusal("nonsite_enforcement", {"low_risk_inspections_per_year": 400}, specs)
     assert "  - low_risk_inspections_per_year: 400.0 is above the maximum 365.0\n" in message
