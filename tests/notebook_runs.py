@@ -34,12 +34,26 @@ def execute(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
 
 
 def _execute_or_error(stem: str, parameters: dict[str, Any], output: str) -> str | None:
-    """Run one notebook; the error text when it fails (for the assertion message), else None."""
-    try:
-        execute(stem, parameters, output)
-    except papermill.PapermillExecutionError as error:
-        return f"{error.ename}: {error.evalue}"
-    return None
+    """Run one notebook; the error text when it fails (for the assertion message), else None.
+
+    A kernel that fails to *start* (a port taken by another kernel starting at the same moment,
+    or no answer in time on a loaded machine) is started again, up to twice: nothing of the
+    notebook has run then, so the retry changes no result.
+    """
+    import zmq
+
+    for attempt in range(3):
+        try:
+            execute(stem, parameters, output)
+        except papermill.PapermillExecutionError as error:
+            return f"{error.ename}: {error.evalue}"
+        except (zmq.ZMQError, RuntimeError) as error:
+            starting = isinstance(error, zmq.ZMQError) or "didn't respond" in str(error)
+            if not starting or attempt == 2:
+                raise
+            continue
+        return None
+    return None  # pragma: no cover - the loop returns or raises
 
 
 def execute_all(runs: Runs, out: Path) -> dict[str, nbformat.NotebookNode]:

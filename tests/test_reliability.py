@@ -348,6 +348,7 @@ def test_no_notebook_emits_data_markup_unescaped(tmp_path: Path,
 
     poison(paths.data_dir(), tmp_path / "project" / "data")
     shutil.copy(paths.project_root() / "reports.toml", tmp_path / "project" / "reports.toml")
+    shutil.copytree(paths.notebooks_dir(), tmp_path / "project" / "notebooks")
     monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path / "project"))
     executed = execute_all(POISONED_RUNS, tmp_path)
     live: list[str] = []
