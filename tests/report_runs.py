@@ -21,3 +21,8 @@ RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),
     "overview_2022-en": ("overview_2022", {"lang": "en", "include_self_built_housing": False}),
 })
+RUNS.update({
+    "explorer-zh": ("explorer", {"lang": "zh", "interactive": False}),
+    "explorer-en": ("explorer", {"lang": "en", "domain": "street_environment", "indicator": "",
+                                 "compare_with": "", "scope": "", "year": 2022}),
+})
