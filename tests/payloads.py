@@ -20,8 +20,9 @@ from chengguan.tables.io import read_csv
 PAYLOAD = "<img src=x onerror=alert(4)>"
 # The payload as it may appear once escaped for HTML (quote=False or True).
 ESCAPED = ("&lt;img src=x onerror=alert(4)&gt;",)
-# What must never appear in rendered output: an <img …onerror…> tag, however it was written.
-LIVE = re.compile(r"<img\b[^>]*onerror", re.IGNORECASE)
+# What must never appear in rendered output: the payload's tag with a real "<" (escaped, it
+# starts "&lt;"; the reports' own <img> tags, with the payload escaped in their alt text, are fine).
+LIVE = re.compile(r"<img\s+src=x\s+onerror", re.IGNORECASE)
 KEPT = {"raw_path", "number_text"}  # machine-read: a file path, a mention the parser reads
 
 

@@ -94,6 +94,8 @@ PLAIN_CELLS = [  # (table, key, column) of a row of the synthetic data, for each
     ("domains", "garbage_sorting", "part"),
     ("indicators", "littering_cases", "name_zh"),
     ("indicators", "littering_cases", "name_en"),
+    ("events", "lockdown_2022", "name_zh"),
+    ("events", "lockdown_2022", "name_en"),
 ]
 
 
@@ -371,3 +373,36 @@ def test_no_notebook_emits_data_markup_unescaped(tmp_path: Path,
                  for m in LIVE.finditer(page)]
     assert not live, "\n".join(live)
     assert escaped > 0  # the payload did reach the pages, escaped
+
+
+def test_the_display_helpers_escape_every_text_of_the_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chengguan.display turns frames into HTML: no payload of the data survives as a tag."""
+    import matplotlib.pyplot as plt
+    from payloads import ESCAPED, LIVE, PAYLOAD, poison
+
+    from chengguan import display
+
+    poison(paths.data_dir(), tmp_path / "project" / "data")
+    monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path / "project"))
+    shown: list[dict] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    pages = []
+    for lang in ("zh", "en"):
+        obs = load.load_observations(lang=lang)
+        assert obs.quote.str.endswith(PAYLOAD).all()
+        pages += [display.figures(obs, lang)._repr_html_(),
+                  display.sources(obs, lang)._repr_html_(),
+                  display.table(obs.drop(columns=["period_start", "period_end"]))._repr_html_()]
+        results = pd.DataFrame({"name": ["a"], "label": [obs.indicator.iloc[0]], "value": [1.0],
+                                "unit": [obs.scope_name.iloc[0]], "lower": [float("nan")],
+                                "upper": [float("nan")], "headline": [True]})
+        display.show_key_results(results, lang)
+        figure = plt.figure()
+        display.show_figure(figure, alt=f"chart of {obs.indicator.iloc[0]}")
+    pages += [item["text/html"] for item in shown]
+    assert len(pages) == 10
+    for page in pages:
+        assert not LIVE.search(page), page[:200]
+        assert any(e in page or e.replace("&gt;", ">") in page for e in ESCAPED)
+    assert "<" not in display.md_esc(PAYLOAD)

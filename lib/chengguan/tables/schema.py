@@ -317,8 +317,8 @@ EVENTS = TableSchema(
     primary_key="event_id",
     fields=(
         _id("event_id", "event"),
-        Field("name_zh", "string", "Name in Chinese.", required=True),
-        Field("name_en", "string", "Name in English.", required=True),
+        Field("name_zh", "string", "Name in Chinese.", required=True, plain=True),
+        Field("name_en", "string", "Name in English.", required=True, plain=True),
         Field("period_start", "date", "First day.", required=True),
         Field("period_end", "date", "Last day (inclusive).", required=True),
         Field("start_quote", "string", "Sentence that dates the start, verbatim.", required=True),
