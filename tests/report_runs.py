@@ -26,3 +26,7 @@ RUNS.update({
     "explorer-en": ("explorer", {"lang": "en", "domain": "street_environment", "indicator": "",
                                  "compare_with": "", "scope": "", "year": 2022}),
 })
+RUNS.update({
+    "epidemic_duty-zh": ("epidemic_duty", {"lang": "zh"}),
+    "epidemic_duty-en": ("epidemic_duty", {"lang": "en", "duty_period": "year"}),
+})

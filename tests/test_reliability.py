@@ -335,6 +335,7 @@ POISONED_RUNS = {
     "residential": ("residential_communities", {"lang": "en"}),
     "street": ("street_environment", {"lang": "zh"}),
     "district": ("district_profile", {"lang": "en", "district": "xuhui"}),
+    "epidemic": ("epidemic_duty", {"lang": "en"}),
 }
 
 
