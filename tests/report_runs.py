@@ -16,6 +16,8 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "illegal_construction-zh": ("illegal_construction", {"lang": "zh"}),
     "illegal_construction-en": ("illegal_construction", {"lang": "en", "structures_per_case": 2.0,
                                                          "panels_per_site": 1.5}),
+    "residential_communities-zh": ("residential_communities", {"lang": "zh"}),
+    "residential_communities-en": ("residential_communities", {"lang": "en", "sites_per_case": 2.0}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),

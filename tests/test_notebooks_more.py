@@ -1,4 +1,4 @@
-"""Execute the street, residential and district-profile notebooks once each through papermill.
+"""Execute the street and district-profile notebooks once each through papermill.
 
 Small real parameter sets: Chinese and English, a non-default confidence, a district with district
 reports of two years (Minhang) and one with no figure at all (Putuo). The runs go in parallel
@@ -15,7 +15,6 @@ from chengguan.stats import proportion_interval
 
 RUNS: Runs = {
     "street-zh": ("street_environment", {"lang": "zh", "confidence": 0.9}),
-    "residential-en": ("residential_communities", {"lang": "en"}),
     "district-minhang": ("district_profile", {"lang": "zh", "district": "minhang"}),
     "district-putuo": ("district_profile", {"lang": "en", "district": "putuo"}),
 }
@@ -45,13 +44,6 @@ def test_street_results(executed: dict[str, nbformat.NotebookNode]) -> None:
     assert k["sites_cleared_per_vending_case"] == pytest.approx(40926 / 28712)
     assert k["street_share_upper_bound"] == pytest.approx(46389 / 108000)
     assert k["recognized_street"] == "fengxian, minhang, huangpu"
-
-
-def test_residential_results(executed: dict[str, nbformat.NotebookNode]) -> None:
-    k = key_results(executed["residential-en"])
-    assert k["remainder"] == 3202 - (846 + 575 + 461 + 334 + 306 + 188)
-    assert k["load_bearing_ratio"] == pytest.approx(726 / 846)
-    assert k["top_ranked"] == "jiading, qingpu, minhang"
 
 
 def test_district_with_reports(executed: dict[str, nbformat.NotebookNode]) -> None:

@@ -2,9 +2,7 @@
 
 - ``common``: picking observations, bilingual labels, the "data used" and sources tables,
   shares of all cases as bounds, what the 2023 plan says about a domain.
-- ``demolition``: illegal construction and removals (programme sizes, the 2023 target).
 - ``nonsite``: non-site enforcement, risk-graded supervision, campaign yields, digital indicators.
 - ``street``: street order (vending, flyers, outdoor ads) and the city-wide order campaign.
-- ``residential``: residential communities (housing-management breakdown, rectification ratios).
 - ``district``: one district's or unit's profile (recognitions, figures, other years).
 """

@@ -1,0 +1,56 @@
+"""The residential-communities report: case kinds, rectification ceilings, the plan."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, markdown_text, reports, results
+
+STEM = "residential_communities"
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_rectified_sites_per_case_are_ceilings(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    headline = zh["load_bearing_rectified_per_100_cases"]
+    assert headline["headline"]
+    assert headline["value"] == pytest.approx(726 / 846 * 100)
+    assert headline["upper"] == pytest.approx(726 / 846 * 100) and headline["lower"] is None
+    # at least 846 - 726 load-bearing cases saw no rectification in the year
+    assert zh["load_bearing_cases_without_rectification"]["value"] == 120
+    assert zh["green_space_rectified_per_100_cases"]["value"] == pytest.approx(1761 / 1775 * 100)
+    assert zh["use_change_rectified_per_100_cases"]["value"] == pytest.approx(489 / 575 * 100)
+
+
+def test_sites_per_case_moves_the_site_share(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = results(executed["zh"]), results(executed["en"])
+    assert zh["load_bearing_site_share_rectified"]["value"] == pytest.approx(726 / 846 * 100)
+    assert en["load_bearing_site_share_rectified"]["value"] == pytest.approx(726 / (846 * 2) * 100)
+
+
+def test_housing_kinds_not_listed(executed: dict[str, nbformat.NotebookNode]) -> None:
+    listed = 846 + 575 + 461 + 334 + 306 + 188
+    assert results(executed["en"])["housing_cases_not_listed_pct"]["value"] == pytest.approx(
+        (3202 - listed) / 3202 * 100)
+
+
+def test_residential_area_carries_rounding(executed: dict[str, nbformat.NotebookNode]) -> None:
+    share = results(executed["en"])["residential_share_of_citywide_area"]
+    assert share["lower"] == pytest.approx(243500 / 2504750 * 100)
+    assert share["upper"] == pytest.approx(244500 / 2504650 * 100)
+
+
+def test_plan_kinds_computed_from_the_text(executed: dict[str, nbformat.NotebookNode]) -> None:
+    text = markdown_text(executed["zh"])
+    assert "群租" in text and "物业未及时报告" in text
