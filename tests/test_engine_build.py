@@ -64,14 +64,15 @@ def test_the_progress_log_has_one_line_per_event(first_build):
     assert re.search(r"^\[\d/4 +[\d.]+s\] failed      hung \([\d.]+ s\)$", err, re.M)
 
 
-def test_the_gallery_lists_every_run(first_build):
+def test_the_site_lists_every_run(first_build):
     layout = first_build[0]
     index = layout.index.read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in index
-    assert '<a href="good-zh.html">示例 · Example (zh)</a>' in index
-    assert "<code>lang = &#x27;en&#x27;</code>" in index
-    assert 'class="status status-failed">failed' in index and "ZeroDivisionError" in index
-    assert "not built" in index  # good-scaled was not selected
+    assert '<a href="good-zh.html">示例报告 · Example report</a>' in index  # the report's own title
+    assert 'class="mark mark-failed"' in index
+    assert 'class="mark mark-not-built"' in index  # good-scaled was not selected
+    details = (layout.outputs / "build.html").read_text(encoding="utf-8")
+    assert "<code>lang = en</code>" in details and "ZeroDivisionError" in details
 
 
 def test_nothing_changed_is_a_fast_noop(project):

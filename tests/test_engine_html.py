@@ -1,4 +1,5 @@
-"""Self-contained HTML: no network references, UTF-8 and CJK fonts, code collapsed in reports."""
+"""A report page: readable (no notebook clutter, key results first, contents, aligned tables),
+self-contained (no network reference), and escaped; checked on hand-made executed notebooks."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import re
 import pytest
 from nbformat import v4
 
-from reportbuild.gallery import Entry, render_gallery
-from reportbuild.render import external_references, render_notebook
+from reportbuild.execute import select_language, source_cell_number
+from reportbuild.pagecheck import check_page
+from reportbuild.render import PageLinks, external_references, headings, prepare, render_report, report_title
+from reportbuild.results import RESULTS_MIMETYPE
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -19,49 +22,154 @@ PNG = base64.b64encode(bytes.fromhex(
 # Anything a browser would fetch from the network: src= or href= to http(s):// or protocol-relative //.
 NETWORK = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
+DATAFRAME = (
+    '<div><style scoped>.dataframe thead th { text-align: right; }</style>'
+    '<table border="1" class="dataframe">\n<thead>\n<tr style="text-align: right;">\n<th></th>\n<th>quote</th>\n'
+    '<th>value</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<th>0</th>\n<td>全年共查处违法建筑案件 5334 起</td>\n'
+    '<td>5,334</td>\n</tr>\n<tr>\n<th>1</th>\n<td>短句</td>\n<td>-2.5%</td>\n</tr>\n</tbody>\n</table></div>')
+KEY_RESULTS = {"results": [{"name": "cases", "value": 5334.0, "unit": "起", "label": "立案数", "display": "5,334 起",
+                            "lower": None, "upper": None, "headline": True}]}
+
+
+def code(source, *outputs, tags=()):
+    cell = v4.new_code_cell(source, execution_count=1, outputs=list(outputs))
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def md(source, *tags):
+    cell = v4.new_markdown_cell(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
 
 @pytest.fixture(scope="module")
 def notebook():
-    code = v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2])", execution_count=1, outputs=[
-        v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
-        v4.new_output("stream", name="stdout", text="垃圾分类 100%\n"),
-    ])
     return v4.new_notebook(cells=[
-        v4.new_markdown_cell("# 生活垃圾分类\n\n数学 $x^2$ and a table."),
-        code,
+        md("# 生活垃圾分类执法\n\n一份关于垃圾分类执法的研究笔记。"),
+        code('lang = "zh"', tags=["parameters"]),
+        code("import pandas as pd"),
+        code("from chengguan import theme"),
+        md("## 所用数据\n\n每个数字都来自原文。"),
+        code("frame", v4.new_output("execute_result", data={"text/html": DATAFRAME, "text/plain": "frame"})),
+        code("warn()", v4.new_output("stream", name="stderr", text="UserWarning: something odd\n")),
+        code("{'a': 1}", v4.new_output("execute_result", data={"text/plain": "{'a': 1}"})),
+        code(""),
+        code("plot()", v4.new_output("display_data", data={
+            "text/html": f'<figure class="chart"><img src="data:image/png;base64,{PNG}" alt="一个点" width="1"></figure>',
+            "text/plain": "[chart]"})),
+        md("### 细节\n\n数学 $x^2$ 与 <b>加粗</b>。"),
+        md("## 结论\n\n结论是一个数字。"),
+        code("show_key_results(frame)", v4.new_output("display_data", data={
+            "text/html": '<section class="key-findings"><h2>关键结果</h2><table><tr><td>立案数</td>'
+                         '<td class="num">5,334 起</td></tr></table></section>',
+            "text/plain": "立案数: 5,334 起", RESULTS_MIMETYPE: KEY_RESULTS}), tags=["key-results"]),
     ], metadata={"language_info": {"name": "python"}})
 
 
+LINKS = PageLinks(home="index.html", other_lang="waste-en.html", data="index.html#data")
+
+
 @pytest.fixture(scope="module")
-def report(notebook):
-    return render_notebook(notebook, "垃圾分类 · Waste", "说明 <b>not bold</b>", {"lang": "zh"}, show_code=False)
+def prepared(notebook):
+    return prepare(notebook, "zh")
 
 
-def test_no_network_references(report):
-    assert NETWORK.findall(report) == []
-    assert external_references(report) == []
-    assert "require.js" not in report and "mathjax" not in report.lower().replace("mathjax-", "")
+@pytest.fixture(scope="module")
+def page(prepared):
+    return render_report(prepared.nb, lang="zh", fallback_title="t", links=LINKS, show_code=False)
 
 
-def test_images_are_inline_and_text_is_utf8(report):
-    assert f'src="data:image/png;base64,{PNG}' in report
-    assert '<meta charset="utf-8"' in report
-    assert "生活垃圾分类" in report and "垃圾分类 100%" in report
-    assert '"Noto Sans CJK SC"' in report and '"Microsoft YaHei"' in report
+def test_no_prompts_no_stderr_no_bare_values(page, prepared):
+    assert not re.search(r"\b(?:In|Out)\s*\[", page)
+    assert "something odd" not in page and "output_stderr" not in page
+    assert "{&#x27;a&#x27;: 1}" not in page and "{'a': 1}" not in page
+    assert prepared.warnings == [
+        "cell 7 wrote to stderr (left out of the HTML): UserWarning: something odd",
+        "cell 8 shows a bare value (left out of the HTML): {'a': 1}",
+    ]
 
 
-def test_header_escapes_and_lists_parameters(report):
-    assert "<h1>垃圾分类 · Waste</h1>" in report
-    assert "说明 &lt;b&gt;not bold&lt;/b&gt;" in report
-    assert "<code>lang = 'zh'</code>" in report
-    assert '<html lang="zh">' in report
+def test_code_toggles_only_for_code_and_one_for_a_run_of_set_up_cells(page, notebook):
+    # parameters + two imports: one toggle; frame: one; warn() and {'a': 1}, whose outputs are
+    # left out: one; plot(): one; the empty cell and the key-results cell (moved to the top): none.
+    assert page.count('<details class="cg-code"><summary>代码</summary>') == 4
+    shown = render_report(prepare(notebook, "zh").nb, lang="zh", fallback_title="t", links=LINKS, show_code=True)
+    assert 'class="cg-code"' not in shown and shown.count('class="cg-input"') == 4
 
 
-def test_code_is_collapsed_in_reports_and_shown_on_request(notebook, report):
-    assert report.count('<details class="cg-code"><summary>code</summary>') == 1
-    shown = render_notebook(notebook, "t", "", {}, show_code=True)
-    assert "<details" not in shown
-    assert shown.count('class="jp-CodeMirrorEditor') == report.count('class="jp-CodeMirrorEditor') == 1
+def test_key_results_come_right_after_the_title(page):
+    title, key, first_section = page.index("<h1"), page.index('class="key-findings"'), page.index(">所用数据<a class=\"anchor-link\"")
+    assert title < key < first_section
+    assert page.count('class="key-findings"') == 1
+
+
+def test_headings_have_anchors_and_a_table_of_contents(page):
+    assert [(level, text) for level, _, text in headings(page)] == [
+        (1, "生活垃圾分类执法"), (2, "所用数据"), (3, "细节"), (2, "结论")]
+    toc = page[page.index('<nav class="toc"'):page.index("</nav>", page.index('<nav class="toc"'))]
+    for _, anchor, text in headings(page)[1:]:
+        assert f'<a href="#{anchor}">{text}</a>' in toc and f'id="{anchor}"' in page
+    assert 'class="anchor-link"' in page
+    assert "<title>生活垃圾分类执法</title>" in page
+
+
+def test_pandas_tables_align_text_left_and_numbers_right_and_scroll(page):
+    assert '<div class="table-scroll"><table border="1" class="dataframe">' in page
+    assert '<td class="text">全年共查处违法建筑案件 5334 起</td>' in page
+    assert '<td class="num">5,334</td>' in page and '<td class="num">-2.5%</td>' in page
+    assert '<th class="text">quote</th>' in page and '<th class="num">value</th>' in page
+
+
+def test_top_bar_links_home_other_language_and_data(page):
+    bar = page[page.index('<nav class="topbar">'):page.index("</nav>")]
+    assert 'href="index.html"' in bar and 'href="waste-en.html"' in bar and 'href="index.html#data"' in bar
+    assert '<html lang="zh">' in page and '<meta charset="utf-8">' in page
+
+
+def test_self_contained_and_passes_the_page_check(page):
+    assert NETWORK.findall(page) == [] and external_references(page) == []
+    assert "<script" not in page  # a report needs no script at all
+    assert f'src="data:image/png;base64,{PNG}"' in page
+    assert check_page(page) == []
+
+
+def test_print_styles_and_crisp_images(page):
+    assert "@media print" in page and "max-width: 100%" in page
+
+
+def test_a_degraded_report_says_so(notebook):
+    nb = notebook.copy()
+    nb.cells = [*notebook.cells, code("use_theme('zh')", v4.new_output(
+        "stream", name="stderr", text="theme.py:1: MissingCJKFontWarning: No CJK font found\n"))]
+    prepared = prepare(nb, "zh")
+    assert prepared.degraded and not any("CJK" in w for w in prepared.warnings)
+    page = render_report(prepared.nb, lang="zh", fallback_title="t", links=LINKS, show_code=False, degraded=True)
+    assert 'class="banner banner-degraded"' in page and "中文字体" in page
+    assert not prepare(nb, "en").degraded  # an English report needs no CJK font
+
+
+def test_report_title_is_the_first_level_one_heading(notebook, prepared):
+    assert report_title(prepared.nb) == "生活垃圾分类执法"
+    assert report_title(v4.new_notebook(cells=[md("no heading")])) is None
+
+
+def test_select_language_drops_the_other_languages_cells_and_keeps_numbering():
+    nb = v4.new_notebook(cells=[md("# 标题", "lang-zh"), md("# Title", "lang-en"), code("x = 1"),
+                                md("中文", "lang-zh"), md("English", "lang-en")])
+    zh, kept = select_language(nb, "zh")
+    assert [c.source for c in zh.cells] == ["# 标题", "x = 1", "中文"] and kept == [0, 2, 3]
+    en, en_kept = select_language(nb, "en")
+    assert [c.source for c in en.cells] == ["# Title", "x = 1", "English"] and en_kept == [1, 2, 4]
+    whole, kept = select_language(nb, None)
+    assert len(whole.cells) == 5 and kept == [0, 1, 2, 3, 4]
+    assert len(nb.cells) == 5  # the source is not touched
+    # With papermill's injected cell after "x = 1", the executed "English" cell (index 3) is the
+    # source's fifth cell.
+    en.cells.insert(2, code("# Parameters", tags=["injected-parameters"]))
+    assert source_cell_number(en, 3, en_kept) == 5
 
 
 def test_external_reference_detector():
@@ -69,13 +177,3 @@ def test_external_reference_detector():
     assert external_references('<link rel="stylesheet" href="//cdn.example/x.css">')
     assert external_references("<style>@import 'https://fonts.example/a.css';</style>")
     assert external_references('<a href="https://www.shanghai.gov.cn/">source</a>') == []  # a link, not a fetch
-
-
-def test_gallery_is_self_contained():
-    page = render_gallery([
-        Entry("a-zh", "报告 A", "说明", {"lang": "zh"}, "ok", 2.5, "2025-01-01T10:00:00+08:00", True),
-        Entry("b", "B <script>", "", {}, "failed", None, None, False, error="x.ipynb, cell 2: error"),
-    ])
-    assert NETWORK.findall(page) == []
-    assert '<a href="a-zh.html">报告 A</a>' in page and "2.5 s" in page
-    assert "B &lt;script&gt;" in page and "no good build yet" in page

@@ -33,6 +33,7 @@ def pretend_built(layout) -> None:
         layout.outputs.mkdir(exist_ok=True)
         layout.ipynb(name).write_text("{}", encoding="utf-8")
         layout.html(name).write_text("<html></html>", encoding="utf-8")
+        layout.results(name).write_text("{}", encoding="utf-8")
     state.save(layout.state_file)
 
 

@@ -1,4 +1,4 @@
-"""The build: manifest -> validated parameters -> plan -> parallel runs -> state, gallery, summary.
+"""The build: manifest -> validated parameters -> plan -> parallel runs -> state, site, summary.
 
 This module is on the no-op path, so it imports nothing heavy; the worker pool (and with it
 papermill, nbclient and nbconvert) is imported only when some run has to execute or re-render.
@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import TextIO
 
 from chengguan.params import ParameterError
-from reportbuild.gallery import Entry, render_gallery
 from reportbuild.layout import Layout
 from reportbuild.guard import BuildLock, BuildLocked
 from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
 from reportbuild.plan import Action, Decision, library_sources, plan
 from reportbuild.progress import Progress, summary_table
+from reportbuild.site import read_site_info, site_run, write_site
 from reportbuild.state import BuildState, RunRecord
 from reportbuild.workers import Result, Started, Task
 
@@ -67,6 +67,7 @@ def _task(decision: Decision, layout: Layout) -> Task:
         show_code=run.show_code, timeout=run.timeout, execute=decision.action is Action.EXECUTE,
         ipynb=str(layout.ipynb(run.name)), html=str(layout.html(run.name)), failed=str(layout.failed(run.name)),
         metadata={"run": run.name, "parameters": decision.parameters, "fingerprint": decision.fingerprint.to_dict()},
+        results=str(layout.results(run.name)), links=decision.links,
     )
 
 
@@ -81,46 +82,65 @@ def _order(decisions: Sequence[Decision], state: BuildState) -> list[Decision]:
     return sorted((d for d in decisions if d.action is not Action.SKIP), key=key)
 
 
-def _record(state: BuildState, decision: Decision, result: Result) -> None:
+def _record(state: BuildState, decision: Decision, result: Result, commit: str | None) -> None:
     old = state.runs.get(decision.run.name)
     if result.status == "failed":
         failure = result.failure.describe() if result.failure else "failed"
         state.runs[decision.run.name] = RunRecord(
             status="failed", fingerprint=old.fingerprint if old else None,
-            built_at=old.built_at if old else None, duration=old.duration if old else None, error=failure)
+            built_at=old.built_at if old else None, duration=old.duration if old else None, error=failure,
+            degraded=old.degraded if old else False, commit=old.commit if old else None)
         return
     duration = result.seconds if result.status == "ran" else (old.duration if old else None)
     state.runs[decision.run.name] = RunRecord(
-        status="ok", fingerprint=decision.fingerprint.to_dict(), built_at=_now(), duration=duration)
+        status="ok", fingerprint=decision.fingerprint.to_dict(), built_at=_now(), duration=duration,
+        degraded=result.degraded, commit=commit)
 
 
-def write_gallery(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout) -> None:
-    """Rewrite index.html when its content changes (a no-op build leaves it untouched)."""
+def project_commit(root: os.PathLike[str] | str) -> str | None:
+    """The git commit of the project (with "+changes" when the work tree differs), or None."""
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    head = git("rev-parse", "HEAD")
+    if not head:
+        return None
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return head + ("+changes" if changed else "")
+
+
+def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout) -> None:
+    """Rewrite the site's pages (home in each language, build details) where their text changed,
+    so that a no-op build leaves them untouched."""
     from reportbuild.guard import atomic_write_text
 
-    entries = []
+    runs = []
     for run in manifest.runs:
         record = state.runs.get(run.name)
-        entries.append(Entry(
-            name=run.name, title=run.title, description=run.description,
-            parameters=parameters.get(run.name, run.parameters),
+        runs.append(site_run(
+            name=run.name, notebook=run.notebook, parameters=parameters.get(run.name, run.parameters),
+            title=run.title, description=run.description,
             status=record.status if record else "not built",
-            duration=record.duration if record else None,
-            built_at=record.built_at if record else None,
             has_report=layout.html(run.name).is_file(),
+            degraded=record.degraded if record else False,
+            built_at=record.built_at if record else None,
+            duration=record.duration if record else None,
+            commit=record.commit if record else None,
             error=record.error if record else None,
+            results_file=layout.results(run.name),
         ))
-    text = render_gallery(entries)
-    try:
-        if layout.index.read_text(encoding="utf-8") == text:
-            return
-    except FileNotFoundError:
-        pass
-    atomic_write_text(layout.index, text)
+    info = read_site_info(layout.data, layout.outputs, manifest.site.primary_source)
+    write_site(runs, info, layout.outputs, atomic_write_text)
 
 
 def _all_parameters(manifest: Manifest, selected: Mapping[str, dict]) -> dict[str, dict]:
-    """Resolved parameters of every run for the gallery (explicit ones where a run is invalid)."""
+    """Resolved parameters of every run for the site (explicit ones where a run is invalid)."""
     resolved = dict(selected)
     for run in manifest.runs:
         if run.name not in resolved:
@@ -186,11 +206,12 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
         from reportbuild.workers import WorkerConfig, run_tasks
 
         progress = Progress(len(todo), err, live=err.isatty())
+        commit = project_commit(layout.root)
 
         def handle(event: Started | Result | None) -> None:
             if isinstance(event, Result):
                 results[event.run] = event
-                _record(state, by_name[event.run], event)
+                _record(state, by_name[event.run], event, commit)
                 state.save(layout.state_file)  # after every run: an interrupted build resumes
             progress(event)
             if on_event is not None:
@@ -208,7 +229,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
     known = {run.name for run in manifest.runs}
     state.runs = {name: record for name, record in state.runs.items() if name in known}
     state.save(layout.state_file)
-    write_gallery(manifest, _all_parameters(manifest, parameters), state, layout)
+    write_site_pages(manifest, _all_parameters(manifest, parameters), state, layout)
 
     rows = []
     for d in decisions:

@@ -23,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="chengguan-build",
         description="Execute the report notebooks of reports.toml (only those whose inputs changed) "
-                    "and render them to self-contained HTML in outputs/, with a gallery outputs/index.html.",
+                    "and render them to self-contained HTML in outputs/, with a site (outputs/index.html).",
     )
     p.add_argument("runs", nargs="*", metavar="RUN",
                    help="run names or globs (e.g. 'garbage_sorting-*'), or notebook names; default: all")

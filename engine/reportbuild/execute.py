@@ -28,6 +28,28 @@ def load_source(path: str) -> nbformat.NotebookNode:
     return load_notebook_node(path)
 
 
+LANG_TAG_PREFIX = "lang-"
+
+
+def select_language(nb: nbformat.NotebookNode, lang: Any) -> tuple[nbformat.NotebookNode, list[int]]:
+    """A copy of ``nb`` without the cells tagged for another language, and the (0-based) source
+    positions of the cells kept, so that messages can name cells as the author numbers them.
+
+    A cell tagged ``lang-zh`` or ``lang-en`` belongs to that language only; untagged cells belong
+    to every language. Without a ``lang`` parameter (``lang`` not a string) every cell is kept.
+    """
+
+    def belongs(cell: Any) -> bool:
+        tagged = {t[len(LANG_TAG_PREFIX):] for t in cell.get("metadata", {}).get("tags", [])
+                  if t.startswith(LANG_TAG_PREFIX)}
+        return not tagged or not isinstance(lang, str) or lang in tagged
+
+    kept = [i for i, cell in enumerate(nb.cells) if belongs(cell)]
+    selected = copy.deepcopy(nb)
+    selected.cells = [selected.cells[i] for i in kept]
+    return selected, kept
+
+
 def parameterize(nb: nbformat.NotebookNode, parameters: dict[str, Any], kernel_name: str) -> nbformat.NotebookNode:
     """A copy of ``nb`` with papermill's ``injected-parameters`` cell after the ``parameters`` cell."""
     nb = parameterize_notebook(copy.deepcopy(nb), parameters, kernel_name=kernel_name, language="python")
@@ -36,10 +58,14 @@ def parameterize(nb: nbformat.NotebookNode, parameters: dict[str, Any], kernel_n
     return nb
 
 
-def source_cell_number(nb: nbformat.NotebookNode, index: int) -> int:
-    """1-based position in the source notebook of executed cell ``index`` (skips the injected cell)."""
+def source_cell_number(nb: nbformat.NotebookNode, index: int, positions: list[int] | None = None) -> int:
+    """1-based position in the source notebook of executed cell ``index``: skips the injected
+    cell, and maps through ``positions`` (from :func:`select_language`) when cells were dropped."""
     injected = sum(1 for cell in nb.cells[:index] if INJECTED_TAG in cell.metadata.get("tags", []))
-    return index - injected + 1
+    at = index - injected
+    if positions is not None and 0 <= at < len(positions):
+        at = positions[at]
+    return at + 1
 
 
 @dataclass
@@ -48,7 +74,8 @@ class Execution:
     failure: Failure | None
 
 
-def _failure_in_cell(nb: nbformat.NotebookNode, index: int, notebook: str, kind: str, message: str) -> Failure:
+def _failure_in_cell(nb: nbformat.NotebookNode, index: int, notebook: str, kind: str, message: str,
+                     positions: list[int] | None) -> Failure:
     cell = nb.cells[index]
     line = None
     for output in cell.get("outputs", []):
@@ -59,13 +86,15 @@ def _failure_in_cell(nb: nbformat.NotebookNode, index: int, notebook: str, kind:
             break
     lines = cell.source.splitlines()
     source_line = lines[line - 1] if line and line <= len(lines) else None
-    return Failure(notebook=notebook, kind=kind, message=message, cell=source_cell_number(nb, index),
+    return Failure(notebook=notebook, kind=kind, message=message, cell=source_cell_number(nb, index, positions),
                    line=line, source_line=source_line)
 
 
 async def execute(nb: nbformat.NotebookNode, kernel: Kernel, *, notebook: str, timeout: float,
-                  cwd: str) -> Execution:
+                  cwd: str, positions: list[int] | None = None) -> Execution:
     """Run every code cell of ``nb`` in order on ``kernel``; stop at the first failure.
+
+    ``positions`` maps cells to the source notebook's numbering (see :func:`select_language`).
 
     Mirrors ``NotebookClient.async_execute`` (language_info, execution counts, widget state),
     with our own cell loop so a failure is reported by cell.
@@ -82,12 +111,12 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, *, notebook: str, t
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         except CellTimeoutError:
             message = f"the cell did not finish within {timeout:g} s (per-cell timeout)"
-            return Execution(nb, _failure_in_cell(nb, index, notebook, "timeout", message))
+            return Execution(nb, _failure_in_cell(nb, index, notebook, "timeout", message, positions))
         except DeadKernelError as err:
-            return Execution(nb, _failure_in_cell(nb, index, notebook, "dead kernel", f"the kernel died: {err}"))
+            return Execution(nb, _failure_in_cell(nb, index, notebook, "dead kernel", f"the kernel died: {err}", positions))
         except CellExecutionError as err:
             message = f"{err.ename}: {err.evalue}"
-            return Execution(nb, _failure_in_cell(nb, index, notebook, "error", message))
+            return Execution(nb, _failure_in_cell(nb, index, notebook, "error", message, positions))
     client.set_widgets_metadata()
     return Execution(nb, None)
 

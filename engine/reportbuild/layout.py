@@ -67,6 +67,14 @@ class Layout:
     def failed(self, run: str) -> Path:
         return self.outputs / f"{run}.failed.ipynb"
 
+    def results(self, run: str) -> Path:
+        return self.outputs / f"{run}.results.json"
+
+    @property
+    def downloads(self) -> Path:
+        """The data downloads (``chengguan-data export``), which the site and reports link."""
+        return self.outputs / "data"
+
     @property
     def index(self) -> Path:
         return self.outputs / "index.html"

@@ -13,12 +13,13 @@ from typing import Any
 
 from chengguan.params import ParameterError, ParamSpec, SpecError, make_specs, read_notebook_parameters, validate
 
-TOP_KEYS = frozenset({"build", "notebooks", "runs"})
+TOP_KEYS = frozenset({"build", "site", "notebooks", "runs"})
+SITE_KEYS = frozenset({"primary_source"})
 BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries"})
 NOTEBOOK_KEYS = frozenset({"parameters"})
 RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", "matrix", "timeout", "show_code"})
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-RESERVED_NAMES = frozenset({"index"})
+RESERVED_NAMES = frozenset({"index", "index.en", "build"})  # the site's own pages (site.py)
 
 # Modules a warm kernel imports before it is handed a notebook (see kernels.py for why this is sound).
 DEFAULT_PRELOAD = ("pandas", "matplotlib.pyplot", "seaborn", "statsmodels.api")
@@ -38,6 +39,12 @@ class BuildSettings:
     # Import names of the libraries the notebooks import whose source is part of the project:
     # a change to their files re-executes every run.
     libraries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    # The source_id (data/sources.csv) the home page names as the collection's source.
+    primary_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Manifest:
     build: BuildSettings
     notebooks: dict[str, dict[str, ParamSpec]]
     runs: list[Run]
+    site: SiteSettings = SiteSettings()
 
     def select(self, patterns: Iterable[str]) -> list[Run]:
         """Runs whose name matches any glob (or names a notebook); all runs when none given."""
@@ -101,6 +109,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path, root: Path) -> Manifest:
     problems: list[str] = []
     _unknown_keys(data, TOP_KEYS, "top level", problems)
     build = _parse_build(data.get("build", {}), problems)
+    site = _parse_site(data.get("site", {}), problems)
     constraints = _table(data.get("notebooks", {}), "notebooks", problems)
     for stem, table in constraints.items():
         if not isinstance(table, dict):
@@ -137,7 +146,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path, root: Path) -> Manifest:
     problems += [f"run name {name!r} is used {n} times" for name, n in seen.items() if n > 1]
     if problems:
         raise ManifestError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
-    return Manifest(path=path, root=root, build=build, notebooks=notebooks, runs=runs)
+    return Manifest(path=path, root=root, build=build, notebooks=notebooks, runs=runs, site=site)
 
 
 def _unknown_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str, problems: list[str]) -> None:
@@ -169,6 +178,16 @@ def _parse_build(table: Any, problems: list[str]) -> BuildSettings:
     except TypeError as err:
         problems.append(f"build: {err}")
         return settings
+
+
+def _parse_site(table: Any, problems: list[str]) -> SiteSettings:
+    table = _table(table, "site", problems)
+    _unknown_keys(table, SITE_KEYS, "site", problems)
+    try:
+        return SiteSettings(primary_source=_typed(table, "primary_source", (str, type(None)), None))
+    except TypeError as err:
+        problems.append(f"site: {err}")
+        return SiteSettings()
 
 
 def _typed(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], default: Any) -> Any:

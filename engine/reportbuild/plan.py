@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
@@ -44,6 +44,7 @@ EXECUTION_REASONS = {
     "library": "library changed",
     "packages": "packages changed",
     "kernel": "kernel changed",
+    "fonts": "fonts changed",
 }
 RENDER_REASONS = {
     "markdown": "markdown changed",
@@ -137,6 +138,34 @@ def kernelspec_file(name: str) -> Path | None:
     return None
 
 
+def font_files() -> list[str]:
+    """The installed font files, as fontconfig lists them (else the usual font folders' files).
+
+    Charts draw their labels with these: installing a CJK font must rebuild a Chinese report
+    that was built without one (and labelled in English), so the list is part of every fingerprint.
+    """
+    import shutil
+    import subprocess
+
+    exe = shutil.which("fc-list")
+    if exe is not None:
+        try:
+            done = subprocess.run([exe, "--format=%{file}\\n"], capture_output=True, text=True, timeout=20)
+            if done.returncode == 0:
+                return sorted(set(line.strip() for line in done.stdout.splitlines() if line.strip()))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+               Path.home() / ".local/share/fonts", Path("/System/Library/Fonts"), Path("/Library/Fonts"),
+               Path.home() / "Library/Fonts", Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
+               Path(sys.prefix) / "fonts"]
+    found = []
+    for folder in folders:
+        if folder.is_dir():
+            found += [str(p) for p in folder.rglob("*") if p.suffix.lower() in (".ttf", ".ttc", ".otf")]
+    return sorted(found)
+
+
 def kernel_digest(name: str) -> str:
     """Digest of the kernelspec (its command line and environment) and this Python."""
     spec = kernelspec_file(name)
@@ -155,6 +184,7 @@ class Fingerprint:
     library: str
     packages: str
     kernel: str
+    fonts: str
     render: str
 
     def to_dict(self) -> dict[str, str]:
@@ -177,8 +207,8 @@ class Fingerprint:
 
 
 # The renderer's own source: editing it re-renders every report (kernels never import the engine,
-# so the engine's other modules are no input of a report).
-RENDERER_SOURCE = Path(__file__).with_name("render.py")
+# so the engine's other modules are no input of a report). The key results are written on render.
+RENDERER_SOURCES = tuple(Path(__file__).with_name(name) for name in ("render.py", "results.py", "templates"))
 
 
 class Action(Enum):
@@ -194,6 +224,7 @@ class Decision:
     reasons: tuple[str, ...]
     fingerprint: Fingerprint
     parameters: dict[str, Any]  # resolved (defaults filled in)
+    links: dict[str, str | None] = field(default_factory=dict)  # the report's top bar (site.page_links)
 
     def describe(self) -> str:
         if self.action is Action.EXECUTE:
@@ -210,8 +241,10 @@ def fingerprints(
     layout: Layout,
     state: BuildState,
     versions: Mapping[str, str | None] | None = None,
+    links: Mapping[str, Any] | None = None,
 ) -> dict[str, Fingerprint]:
-    """The current fingerprint of each run. ``versions`` overrides the installed versions (tests)."""
+    """The current fingerprint of each run. ``versions`` overrides the installed versions (tests);
+    ``links`` are the reports' top-bar links (a new counterpart re-renders)."""
     cache = state.files
     if versions is None:
         versions = package_versions(EXECUTION_PACKAGES + RENDER_PACKAGES)
@@ -220,10 +253,11 @@ def fingerprints(
         "library": digest([tree_digest(path, cache) for path in library_sources(manifest, layout)]),
         "packages": digest({k: versions.get(k) for k in EXECUTION_PACKAGES}),
         "kernel": kernel_digest(manifest.build.kernel),
+        "fonts": digest(font_files()),
     }
     renderer = [
         {k: versions.get(k) for k in RENDER_PACKAGES},
-        file_sha256(RENDERER_SOURCE, cache) if RENDERER_SOURCE.is_file() else None,
+        [tree_digest(path, cache) for path in RENDERER_SOURCES],
     ]
     notebooks: dict[Path, tuple[str, str]] = {}
     result = {}
@@ -237,7 +271,8 @@ def fingerprints(
             code=code,
             markdown=markdown,
             params=digest(params),
-            render=digest([renderer, run.title, run.description, run.show_code, params]),
+            render=digest([renderer, run.title, run.description, run.show_code, params,
+                           (links or {}).get(run.name)]),
             **shared,
         )
     return result
@@ -264,11 +299,11 @@ class LibraryNotFound(ManifestError):
 
 
 def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState, layout: Layout,
-           force: bool = False) -> Decision:
+           force: bool = False, links: Mapping[str, str | None] | None = None) -> Decision:
     """What to do with one run, given its current fingerprint and the saved state."""
 
     def decision(action: Action, *reasons: str) -> Decision:
-        return Decision(run, action, reasons, fp, params)
+        return Decision(run, action, reasons, fp, params, dict(links or {}))
 
     if force:
         return decision(Action.EXECUTE, "forced")
@@ -284,6 +319,8 @@ def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState,
     rerender = fp.render_changes(old)
     if not layout.html(run.name).is_file():
         rerender.append("HTML missing")
+    elif not layout.results(run.name).is_file():
+        rerender.append("key results missing")
     if rerender:
         return decision(Action.RENDER, *rerender)
     return decision(Action.SKIP)
@@ -292,5 +329,23 @@ def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState,
 def plan(runs: Sequence[Run], parameters: Mapping[str, dict[str, Any]], manifest: Manifest, layout: Layout,
          state: BuildState, force: bool = False,
          versions: Mapping[str, str | None] | None = None) -> list[Decision]:
-    fps = fingerprints(runs, parameters, manifest, layout, state, versions)
-    return [decide(run, fps[run.name], parameters[run.name], state, layout, force) for run in runs]
+    links = report_links(manifest, parameters, layout)
+    fps = fingerprints(runs, parameters, manifest, layout, state, versions, links)
+    return [decide(run, fps[run.name], parameters[run.name], state, layout, force, links[run.name]) for run in runs]
+
+
+def report_links(manifest: Manifest, parameters: Mapping[str, dict[str, Any]], layout: Layout) -> dict[str, dict]:
+    """Each report's top-bar links (site.page_links); they depend on every run of the manifest."""
+    from chengguan.params import ParameterError
+
+    from reportbuild.site import all_links
+
+    def resolved(run: Run) -> Mapping[str, Any]:
+        if run.name in parameters:
+            return parameters[run.name]
+        try:
+            return run.resolved()
+        except ParameterError:
+            return run.parameters
+
+    return all_links([(run.name, run.notebook, resolved(run)) for run in manifest.runs], layout.downloads)

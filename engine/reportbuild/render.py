@@ -1,78 +1,279 @@
-"""Render an executed notebook to one self-contained HTML file.
+"""Render an executed notebook as one self-contained, readable HTML page.
 
-nbconvert's ``lab`` template, minus everything that loads from a CDN (require.js, MathJax,
-mermaid, the widget manager), plus a CJK font stack, a report header, and code cells collapsed
-into ``<details>`` unless code is shown. Images are already inline (base64) in the lab template;
-``embed_images`` also inlines images linked from markdown.
+What the reader sees is the notebook's prose, tables and figures; what a notebook environment adds
+is left out: no ``In/Out`` prompts, no stderr (its text becomes a build warning instead), no bare
+``repr`` results, no empty cells. Code stays available, collapsed under a "code" toggle, unless the
+run shows code. The key-results output moves to the top, right after the title; headings get
+anchors and a table of contents; a top bar links the site home, the same report in the other
+language and the data downloads. CSS is inline and nothing loads from the network, so the file
+works when mailed, copied or opened from disk.
 
-nbconvert is imported lazily: the coordinator imports this module's helpers without paying for it.
+nbconvert is imported lazily: the coordinator imports this module without paying for it.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-REPORT_TEMPLATE = "chengguan_report.html.j2"
+from reportbuild.results import KEY_RESULTS_TAG
 
-# Fonts that render Chinese on Linux, macOS and Windows, before the generic fallback.
+CELLS_TEMPLATE = "reportbuild_cells.html.j2"
+TEMPLATES = Path(__file__).with_name("templates")
+# A stderr warning that means the report was built without what it needs to be in its language:
+# chengguan.theme warns this when no CJK font is installed and labels charts in English instead.
+DEGRADING_WARNINGS = ("MissingCJKFontWarning",)
+
+# Fonts that render Chinese on Linux, macOS and Windows, before the generic fallback (base.css
+# holds the same list).
 CJK_FONT_STACK = (
     'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Source Han Sans SC", '
     '"WenQuanYi Micro Hei", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif'
 )
 
-TEMPLATE = r"""
-{%- extends 'lab/index.html.j2' -%}
-{#- Offline: no script or stylesheet from the network. -#}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block html_head_css -%}
-<style type="text/css">
-:root {
-  --jp-ui-font-family: {{ resources.chengguan.fonts }};
-  --jp-content-font-family: {{ resources.chengguan.fonts }};
-}
-body { max-width: 1100px; margin: 0 auto; padding: 1em; }
-header.cg-report { border-bottom: 1px solid #ddd; margin-bottom: 1em; padding-bottom: .5em;
-  font-family: var(--jp-content-font-family); }
-header.cg-report h1 { font-size: 1.5em; margin: .2em 0; }
-header.cg-report p { margin: .3em 0; color: #444; }
-header.cg-report code { background: #f3f3f3; padding: 0 .3em; border-radius: 3px; }
-details.cg-code > summary { cursor: pointer; color: #777; font-size: 85%; margin: .2em 0 .2em 1em;
-  font-family: var(--jp-ui-font-family); }
-</style>
-{%- endblock html_head_css -%}
-{%- block body_header -%}
-{{ super() }}
-<header class="cg-report">
-<p><a href="index.html">&larr; reports</a></p>
-<h1>{{ resources.chengguan.title | escape_html }}</h1>
-{%- if resources.chengguan.description %}
-<p>{{ resources.chengguan.description | escape_html }}</p>
-{%- endif %}
-<p>{{ resources.chengguan.parameters }}</p>
-</header>
-{%- endblock body_header -%}
+# The cells of the report, from nbconvert's basic template (no page, no CSS) minus the notebook
+# chrome. The page around them is templates/report.html.j2.
+CELLS = r"""
+{%- extends 'basic/index.html.j2' -%}
+{%- block in_prompt -%}{%- endblock in_prompt -%}
+{%- block empty_in_prompt -%}{%- endblock empty_in_prompt -%}
+{%- block output_area_prompt -%}{%- endblock output_area_prompt -%}
+{%- block stream_stderr -%}{%- endblock stream_stderr -%}
 {%- block input_group -%}
+{%- if cell.source.strip() and 'key-results' not in cell.metadata.get('tags', []) -%}
 {%- if resources.chengguan.show_code -%}
-{{ super() }}
+<div class="cg-input">{{ cell.source | highlight_code(metadata=cell.metadata) | clean_html }}</div>
 {%- else -%}
-<details class="cg-code"><summary>code</summary>
-{{ super() }}
+<details class="cg-code"><summary>{{ resources.chengguan.code_label }}</summary>
+{{ cell.source | highlight_code(metadata=cell.metadata) | clean_html }}
 </details>
+{%- endif -%}
 {%- endif -%}
 {%- endblock input_group -%}
 """
 
-# An external reference is a resource the browser would fetch: src=, or href= on anything but a
-# plain link (<a>), or a CSS url()/@import, pointing at http(s):// or a protocol-relative //.
-_EXTERNAL_SRC = re.compile(r"""\bsrc\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-_TAG_WITH_HREF = re.compile(r"""<(?!a[\s>])(\w+)[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*(?:https?:)?//""", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Where the top bar of a report points (paths relative to the report)."""
+
+    home: str = "index.html"  # the site's home page in the report's language
+    other_lang: str | None = None  # the same report in the other language
+    data: str | None = None  # the data downloads
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"home": self.home, "other_lang": self.other_lang, "data": self.data}
+
+
+@dataclass
+class Prepared:
+    """A notebook ready to render, and what was left out of it on the way."""
+
+    nb: Any
+    warnings: list[str] = field(default_factory=list)
+    degraded: bool = False
+
+
+def _tags(cell: Mapping[str, Any]) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _is_title(cell: Mapping[str, Any]) -> bool:
+    return cell.get("cell_type") == "markdown" and re.match(r"\s*#\s", "".join(cell.get("source", ""))) is not None
+
+
+def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = None) -> Prepared:
+    """A copy of ``nb`` as the page shows it; stderr and bare reprs become warnings.
+
+    ``number`` turns a cell's index into the number the author knows it by (the source
+    notebook's, 1-based); by default the position in ``nb``. Runs of code cells without output
+    (set-up) are shown as one, so the page has one "code" toggle for them, not one per cell.
+    """
+    nb = copy.deepcopy(nb)
+    prepared = Prepared(nb)
+    kept_cells: list[Any] = []
+    for index, cell in enumerate(nb.cells):
+        number_ = number(index) if number else index + 1
+        if cell.cell_type == "code":
+            outputs = []
+            for output in cell.get("outputs", []):
+                kind = output.get("output_type")
+                if kind == "stream" and output.get("name") == "stderr":
+                    text = output.get("text", "")
+                    if any(w in text for w in DEGRADING_WARNINGS):
+                        prepared.degraded = prepared.degraded or lang == "zh"
+                    else:
+                        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+                        prepared.warnings.append(f"cell {number_} wrote to stderr (left out of the HTML): {first[:200]}")
+                    continue
+                if kind in ("execute_result", "display_data") and set(output.get("data", {})) <= {"text/plain"}:
+                    shown = str(output.get("data", {}).get("text/plain", ""))[:80]
+                    prepared.warnings.append(f"cell {number_} shows a bare value (left out of the HTML): {shown}")
+                    continue
+                outputs.append(output)
+            cell.outputs = outputs
+            if not cell.source.strip() and not outputs:
+                continue
+            previous = kept_cells[-1] if kept_cells else None
+            if (not outputs and previous is not None and previous.cell_type == "code"
+                    and not previous.outputs and KEY_RESULTS_TAG not in _tags(previous) + _tags(cell)):
+                previous.source = previous.source.rstrip("\n") + "\n\n" + cell.source
+                continue
+        kept_cells.append(cell)
+    nb.cells = _key_results_first(kept_cells)
+    return prepared
+
+
+def _key_results_first(cells: list[Any]) -> list[Any]:
+    """The cells with the key-results cell moved right after the title cell (when both exist)."""
+    key = next((c for c in cells if KEY_RESULTS_TAG in _tags(c)), None)
+    title_at = next((i for i, c in enumerate(cells) if _is_title(c)), None)
+    if key is None or title_at is None:
+        return cells
+    rest = [c for c in cells if c is not key]
+    title_at = next(i for i, c in enumerate(rest) if _is_title(c))
+    return rest[: title_at + 1] + [key] + rest[title_at + 1:]
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+_HEADING = re.compile(r'<h([1-3]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_NUMERIC = re.compile(r"^\s*[-+−]?(?:\d[\d,\s]*)?\.?\d+\s*%?\s*$")
+_DATAFRAME = re.compile(r'<table[^>]*class="[^"]*\bdataframe\b[^"]*"[^>]*>.*?</table>', re.S)
+_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.S)
+
+
+def headings(body: str) -> list[tuple[int, str, str]]:
+    """``(level, id, text)`` of the h1-h3 headings with ids (the markdown headings)."""
+    found = []
+    for level, anchor, inner in _HEADING.findall(body):
+        text = html.unescape(_TAG.sub("", inner)).replace("¶", "").strip()
+        found.append((int(level), anchor, text))
+    return found
+
+
+def _align_dataframes(body: str) -> str:
+    """pandas tables: numeric cells right-aligned (``num``), text left (``text``), a column's
+    header aligned like its cells, and the table in a box that scrolls sideways when it is wider
+    than the page (the display helpers' tables come with all of this already)."""
+    return _DATAFRAME.sub(lambda m: f'<div class="table-scroll">{_align_table(m.group(0))}</div>', body)
+
+
+def _align_table(table: str) -> str:
+    head, _, rest = table.partition("</thead>") if "</thead>" in table else ("", "", table)
+    numeric: dict[int, bool] = {}  # column -> every body cell in it is a number
+
+    def row(match: re.Match[str]) -> str:
+        position = 0
+
+        def cell(c: re.Match[str]) -> str:
+            nonlocal position
+            tag, attrs, inner = c.group(1), c.group(2), c.group(3)
+            at, position = position, position + 1
+            if tag == "th" or "class=" in attrs:
+                return c.group(0)
+            kind = "num" if _NUMERIC.match(html.unescape(_TAG.sub("", inner))) else "text"
+            numeric[at] = numeric.get(at, True) and kind == "num"
+            return f'<td class="{kind}"{attrs}>{inner}</td>'
+
+        return _CELL.sub(cell, match.group(0))
+
+    rest = _ROW.sub(row, rest)
+    if head:
+        def header_row(match: re.Match[str]) -> str:
+            cells = list(_CELL.finditer(match.group(0)))
+            if len(cells) != max(numeric, default=-1) + 1:
+                return match.group(0)  # a spanning (multi-level) header: leave it as pandas made it
+            out, last = [], 0
+            for i, c in enumerate(cells):
+                kind = "num" if numeric.get(i) else "text"
+                out.append(match.group(0)[last:c.start()])
+                out.append(f'<{c.group(1)} class="{kind}"{c.group(2)}>{c.group(3)}</{c.group(1)}>'
+                           if "class=" not in c.group(2) else c.group(0))
+                last = c.end()
+            out.append(match.group(0)[last:])
+            return "".join(out)
+
+        head = _ROW.sub(header_row, head) + "</thead>"
+    return head + rest
+
+
+@cache
+def _exporter() -> Any:
+    # Built once per process: compiling the template is the costly part of rendering.
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="basic",
+        template_file=CELLS_TEMPLATE,
+        extra_loaders=[jinja2.DictLoader({CELLS_TEMPLATE: CELLS})],
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=False,
+        embed_images=True,  # images a Markdown cell links to go inline too
+    )
+
+
+@cache
+def _page_template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("report.html.j2")
+
+
+@cache
+def _css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    own = (TEMPLATES / "base.css").read_text(encoding="utf-8") + (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return own + HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+# The words of the page around the report, in the report's language.
+REPORT_TEXT = {
+    "zh": {"code": "代码", "toc": "目录", "site": "上海城管执法数据 · 全部报告", "data": "数据下载",
+           "other": "English",
+           "degraded": "本报告生成时，本机没有中文字体，所以图表标签为英文。安装中文字体（Debian："
+                       "apt-get install fonts-noto-cjk）后重新构建，即可得到中文图表。"},
+    "en": {"code": "code", "toc": "Contents", "site": "Shanghai enforcement data · all reports", "data": "Data",
+           "other": "中文",
+           "degraded": "Built on a machine without a Chinese font."},
+}
+
+
+def render_report(nb: Any, *, lang: str | None, fallback_title: str, links: PageLinks, show_code: bool,
+                  degraded: bool = False) -> str:
+    """The page of an executed notebook that :func:`prepare` has made ready."""
+    lang = lang if lang in REPORT_TEXT else "zh"
+    text = REPORT_TEXT[lang]
+    resources = {"chengguan": {"show_code": show_code, "code_label": text["code"]}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body = _align_dataframes(body)
+    found = headings(body)
+    title = next((t for level, _a, t in found if level == 1), fallback_title)
+    toc = [(level, anchor, t) for level, anchor, t in found if level in (2, 3)]
+    return _page_template().render(lang=lang, title=title, body=body, toc=toc, links=links, t=text,
+                                   degraded=degraded, css=_css())
+
+
+def report_title(nb: Any) -> str | None:
+    """The text of the notebook's title (its first level-1 Markdown heading)."""
+    for cell in nb.cells:
+        if _is_title(cell):
+            line = next(ln for ln in cell.source.splitlines() if ln.strip())
+            return re.sub(r"^\s*#\s+", "", line).strip() or None
+    return None
 
 
 def external_references(text: str) -> list[str]:
@@ -83,43 +284,6 @@ def external_references(text: str) -> list[str]:
     return found
 
 
-def parameters_line(parameters: dict[str, Any]) -> str:
-    """The parameters as escaped HTML: ``<code>name = value</code>`` items."""
-    if not parameters:
-        return "no parameters"
-    return " ".join(f"<code>{html.escape(f'{k} = {v!r}')}</code>" for k, v in parameters.items())
-
-
-@cache
-def _exporter() -> Any:
-    # Built once per process: compiling the lab template is the costly part of rendering.
-    import jinja2
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
-        template_name="lab",
-        template_file=REPORT_TEMPLATE,
-        extra_loaders=[jinja2.DictLoader({REPORT_TEMPLATE: TEMPLATE})],
-        embed_images=True,
-        exclude_anchor_links=True,
-    )
-
-
-def render_notebook(nb: Any, title: str, description: str, parameters: dict[str, Any], show_code: bool) -> str:
-    """The HTML of an executed notebook (an ``nbformat.NotebookNode``)."""
-    exporter = _exporter()
-    lang = parameters.get("lang")
-    # <html lang=...> lets browsers pick the right CJK glyph variants; Chinese unless told otherwise.
-    exporter.language_code = lang if isinstance(lang, str) and len(lang) == 2 else "zh"
-    resources = {
-        "metadata": {"name": title},
-        "chengguan": {
-            "title": title,
-            "description": description,
-            "parameters": parameters_line(parameters),
-            "show_code": show_code,
-            "fonts": CJK_FONT_STACK,
-        },
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+_EXTERNAL_SRC = re.compile(r"""\bsrc\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+_TAG_WITH_HREF = re.compile(r"""<(?!a[\s>])(\w+)[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*(?:https?:)?//""", re.IGNORECASE)

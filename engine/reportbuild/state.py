@@ -26,6 +26,8 @@ class RunRecord:
     built_at: str | None = None  # ISO time of the last good build
     duration: float | None = None  # seconds of the last execution
     error: str | None = None  # the summary of the last failure
+    degraded: bool = False  # the last good build is not fully in its language (no CJK font)
+    commit: str | None = None  # the project's commit the last good build was made from
 
     def fp(self) -> Fingerprint | None:
         return Fingerprint.from_dict(self.fingerprint)

@@ -8,6 +8,7 @@ Only light modules are imported at the top: the coordinator imports this module 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -40,6 +41,8 @@ class Task:
     html: str
     failed: str
     metadata: dict[str, Any] = field(default_factory=dict)  # stored under nb.metadata.chengguan
+    results: str = ""  # where the key results go (<run>.results.json)
+    links: dict[str, str | None] = field(default_factory=dict)  # the report's top bar (render.PageLinks)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Result:
     seconds: float
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
+    degraded: bool = False  # built, but not fully in its language (e.g. no CJK font for a zh report)
 
 
 @dataclass(frozen=True)
@@ -150,16 +154,16 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
                 failure = Failure(notebook=_relative(task.notebook_path, config.root), kind="engine",
                                   message=f"{message} (at {Path(frame.filename).name}:{frame.lineno})")
                 result = Result(task.run, "failed", 0.0, failure)
-            events.put(Result(result.run, result.status, time.perf_counter() - started, result.failure,
-                              result.warnings))
+            events.put(dataclasses.replace(result, seconds=time.perf_counter() - started))
     finally:
         await pool.close()
 
 
 def _warm_renderer() -> None:
-    from reportbuild.render import _exporter
+    from reportbuild.render import _exporter, _page_template
 
     _exporter()
+    _page_template()
 
 
 def _relative(path: str, root: str) -> str:
@@ -174,17 +178,18 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 
     import nbformat
 
-    from reportbuild.execute import execute, load_source, parameterize
+    from reportbuild.execute import execute, load_source, parameterize, select_language
 
     kernel = await pool.take()
     if prestart:
         pool.prestart()
     try:
-        source = load_source(task.notebook_path)
+        # The other language's cells go before execution: the executed notebook is monolingual.
+        source, positions = select_language(load_source(task.notebook_path), task.parameters.get("lang"))
         nb = parameterize(source, task.parameters, config.kernel)
         nb.metadata["chengguan"] = task.metadata
         execution = await execute(nb, kernel, notebook=_relative(task.notebook_path, config.root),
-                                  timeout=task.timeout, cwd=config.cwd)
+                                  timeout=task.timeout, cwd=config.cwd, positions=positions)
     finally:
         # Stop the kernel while the notebook renders; it is never reused.
         stopping = asyncio.create_task(kernel.shutdown())
@@ -192,8 +197,7 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
         if execution.failure is not None:
             _write(Path(task.failed), nbformat.writes(execution.nb))
             return Result(task.run, "failed", 0.0, execution.failure)
-        warnings = _publish(task, execution.nb)
-        return Result(task.run, "ran", 0.0, None, warnings)
+        return _publish(task, execution.nb, "ran", positions)
     finally:
         await stopping
 
@@ -201,29 +205,58 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
 def _rerender(task: Task) -> Result:
     import nbformat
 
-    from reportbuild.execute import load_source, merge_markdown
+    from reportbuild.execute import load_source, merge_markdown, select_language
 
-    source = load_source(task.notebook_path)
+    source, positions = select_language(load_source(task.notebook_path), task.parameters.get("lang"))
     executed = nbformat.read(task.ipynb, as_version=4)
     nb = merge_markdown(source, executed)
     nb.metadata["chengguan"] = task.metadata
-    return Result(task.run, "re-rendered", 0.0, None, _publish(task, nb))
+    return _publish(task, nb, "re-rendered", positions)
 
 
-def _publish(task: Task, nb: Any) -> tuple[str, ...]:
-    """Write the executed notebook and its HTML; drop a stale ``.failed.ipynb``."""
+def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> Result:
+    """Write the executed notebook, its key results and its HTML; drop a stale ``.failed.ipynb``.
+
+    What the page leaves out (stderr, bare values) and what a reader would trip over (see
+    pagecheck.py) come back as warnings.
+    """
     import nbformat
 
-    from reportbuild.render import external_references, render_notebook
+    from reportbuild.execute import source_cell_number
+    from reportbuild.pagecheck import check_page
+    from reportbuild.render import PageLinks, prepare, render_report, report_title
+    from reportbuild.results import ResultsError, dumps, find_results, results_document
 
-    html = render_notebook(nb, task.title, task.description, task.parameters, task.show_code)
+    lang = task.parameters.get("lang")
+    lang = lang if isinstance(lang, str) else None
+    prepared = prepare(nb, lang, lambda index: source_cell_number(nb, index, positions))
+    warnings = [f"{task.run}: {w}" for w in prepared.warnings]
+    try:
+        results = find_results(nb)
+        if results is None:
+            warnings.append(f"{task.run}: no key results (a cell tagged key-results that displays them)")
+    except ResultsError as err:
+        results = None
+        warnings.append(f"{task.run}: {err}")
+    document = results_document(run=task.run, notebook=task.notebook, parameters=task.parameters,
+                                results=results or [], title=report_title(prepared.nb))
+    html = render_report(prepared.nb, lang=lang, fallback_title=task.title, links=PageLinks(**task.links),
+                         show_code=task.show_code, degraded=prepared.degraded)
     _write(Path(task.ipynb), nbformat.writes(nb))
+    if task.results:
+        _write(Path(task.results), dumps(document))
     _write(Path(task.html), html)
     Path(task.failed).unlink(missing_ok=True)
-    external = external_references(html)
-    if external:
-        return (f"{task.run}.html refers to {len(external)} external resource(s), e.g. {external[0]!r}",)
-    return ()
+    if prepared.degraded:
+        warnings.append(f"{task.run}: built without a Chinese (CJK) font, so its charts are labelled in "
+                        "English; it is marked degraded. Install one (Debian: apt-get install "
+                        "fonts-noto-cjk) and build again.")
+    problems: dict[str, list[str]] = {}
+    for problem in check_page(html, lang):
+        problems.setdefault(problem.kind, []).append(problem.detail)
+    for kind, details in problems.items():
+        warnings.append(f"{task.run}.html: {len(details)} × {kind}, e.g. {details[0]}")
+    return Result(task.run, status, 0.0, None, tuple(warnings), prepared.degraded)
 
 
 def _write(path: Path, text: str) -> None:

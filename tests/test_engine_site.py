@@ -1,0 +1,209 @@
+"""The engine's side of the contracts and the report site, on the fixture notebook ``contract``:
+language cells dropped before execution, key results written and shown first, degraded and
+failed reports marked, the home pages and the build page.
+
+One build of the fixture project is shared (real kernels); the site's pages are also rendered
+directly from hand-made runs to test escaping, grouping and marks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fixtures.project import make_project, run_build
+
+from reportbuild.pagecheck import check_page
+from reportbuild.site import (SiteInfo, SiteRun, Source, counterparts, group_reports, render_build_page,
+                              render_home)
+from reportbuild.state import BuildState
+
+RUNS = ("contract-zh", "contract-en", "contract-fails-en", "contract-nofont-zh")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    layout = make_project(tmp_path_factory.mktemp("site"))
+    code, out, err = run_build(layout, "contract-*", jobs=2)
+    return layout, code, out
+
+
+def read(layout, name):
+    return (layout.outputs / name).read_text(encoding="utf-8")
+
+
+def test_the_other_languages_cells_are_dropped_before_execution(built):
+    layout = built[0]
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        nb = json.loads(layout.ipynb(f"contract-{lang}").read_text(encoding="utf-8"))
+        tags = {t for cell in nb["cells"] for t in cell["metadata"].get("tags", [])}
+        assert f"lang-{lang}" in tags and f"lang-{other}" not in tags
+    assert "合同示例报告" in read(layout, "contract-zh.html") and "Contract example" not in read(layout, "contract-zh.html")
+    assert "Contract example" in read(layout, "contract-en.html") and "合同示例报告" not in read(layout, "contract-en.html")
+
+
+def test_messages_number_cells_as_in_the_source_notebook(built):
+    out = built[2]
+    # Cell 11 of contract.ipynb, although the en run dropped the zh cells before it.
+    assert "FAILED contract-fails-en: notebooks/contract.ipynb, cell 11, line 2: error in " \
+           "`raise ValueError(\"asked to fail\")`" in out
+    assert "warning: contract-en: cell 7 wrote to stderr (left out of the HTML): library noise on stderr" in out
+    assert "warning: contract-en: cell 8 shows a bare value (left out of the HTML)" in out
+
+
+def test_key_results_are_written_beside_the_report(built):
+    layout = built[0]
+    zh = json.loads(layout.results("contract-zh").read_text(encoding="utf-8"))
+    assert {k: zh[k] for k in ("format", "run", "notebook", "lang", "title")} == {
+        "format": 1, "run": "contract-zh", "notebook": "contract", "lang": "zh", "title": "合同示例报告"}
+    assert zh["parameters"] == {"lang": "zh", "fail": False, "hide_fonts": False}
+    assert [(r["name"], r["value"], r["headline"]) for r in zh["results"]] == [("square", 9.0, True), ("share", 17.2, False)]
+    assert zh["results"][1] == {"name": "share", "value": 17.2, "unit": "%", "label": "占比 <b>",
+                                "display": "17.2 %（16.9–17.5）", "lower": 16.9, "upper": 17.5, "headline": False}
+    en = json.loads(layout.results("contract-en").read_text(encoding="utf-8"))
+    assert en["title"] == "Contract example" and en["results"][0]["label"] == "Three squared"
+    assert not layout.results("contract-fails-en").exists()
+
+
+def test_the_report_pages_pass_the_page_check_and_link_each_other(built):
+    layout = built[0]
+    for run in ("contract-zh", "contract-en"):
+        page = read(layout, f"{run}.html")
+        assert check_page(page) == [], run
+        assert page.index('class="key-findings"') < page.index("<h2 id=")  # right after the title
+    bar = lambda page: page[page.index('<nav class="topbar">'):page.index("</nav>")]  # noqa: E731
+    assert 'href="index.html"' in bar(read(layout, "contract-zh.html"))
+    assert 'href="contract-en.html"' in bar(read(layout, "contract-zh.html"))
+    assert 'href="index.en.html"' in bar(read(layout, "contract-en.html"))
+    assert 'href="contract-zh.html"' in bar(read(layout, "contract-en.html"))
+    # No data exported in the fixture project: no link to downloads that do not exist.
+    assert "#data" not in bar(read(layout, "contract-zh.html"))
+
+
+def test_a_zh_report_without_a_cjk_font_is_built_and_marked_degraded(built):
+    layout, _, out = built
+    assert "contract-nofont-zh: built without a Chinese (CJK) font" in out and "fonts-noto-cjk" in out
+    assert 'class="banner banner-degraded"' in read(layout, "contract-nofont-zh.html")
+    assert 'class="banner' not in read(layout, "contract-zh.html")
+    state = BuildState.load(layout.state_file)
+    assert state.runs["contract-nofont-zh"].degraded and not state.runs["contract-zh"].degraded
+    home = read(layout, "index.html")
+    card = home[home.index('href="contract-nofont-zh.html"') - 400:]
+    assert 'class="mark mark-degraded"' in card[:1200]
+
+
+def test_installing_a_font_rebuilds(built, monkeypatch):
+    from fixtures.project import run_build as again
+
+    import reportbuild.plan
+
+    layout = built[0]
+    code, out, _ = again(layout, "contract-zh", dry_run=True)
+    assert code == 0 and "up to date" in out
+    fonts = reportbuild.plan.font_files()
+    monkeypatch.setattr(reportbuild.plan, "font_files", lambda: [*fonts, "/usr/share/fonts/new/NotoSansCJK.ttc"])
+    code, out, _ = again(layout, "contract-zh", dry_run=True)
+    assert "would run: fonts changed" in out
+
+
+def test_home_pages_in_both_languages(built):
+    layout = built[0]
+    zh, en = read(layout, "index.html"), read(layout, "index.en.html")
+    assert '<html lang="zh">' in zh and '<html lang="en">' in en
+    assert 'href="index.en.html"' in zh and 'href="index.html"' in en  # the language switch
+    # One card for the report in both languages, with its headline finding and number.
+    assert zh.count('href="contract-zh.html"') >= 1 and 'href="contract-en.html"' in zh
+    assert "三的平方" in zh and '<strong class="value">9</strong>' in zh
+    assert "Three squared" in en and "合同示例报告" in en  # the other language's title, as a subtitle
+    assert 'class="mark mark-failed"' in zh  # contract-fails-en failed and has no good build
+    assert check_page(zh) == [] and '<input type="search" id="filter"' in zh and "<script>" in zh
+
+
+def test_build_details_are_on_their_own_page(built):
+    layout = built[0]
+    page = read(layout, "build.html")
+    for run in RUNS:
+        assert f'id="{run}"' in page
+    assert "ValueError: asked to fail" in page
+    assert "<code>hide_fonts = True</code>" in page
+    zh = read(layout, "index.html")
+    assert 'href="build.html"' in zh and "ValueError" not in zh  # available, not in front
+
+
+def test_a_nothing_changed_build_leaves_the_site_untouched(built):
+    layout = built[0]
+    before = {p: (layout.outputs / p).stat().st_mtime_ns for p in ("index.html", "index.en.html", "build.html")}
+    code, out, _ = run_build(layout, "contract-zh", "contract-en")
+    assert code == 0 and "contract-zh  skipped" in out
+    assert before == {p: (layout.outputs / p).stat().st_mtime_ns for p in before}
+
+
+# -- the site's pages from hand-made runs ------------------------------------------------------------
+
+
+def run(name, notebook, lang=None, **kw):
+    parameters = {"lang": lang} if lang else {}
+    parameters.update(kw.pop("parameters", {}))
+    defaults = dict(title=f"T {name}", description="", status="ok", has_report=True)
+    defaults.update(kw)
+    return SiteRun(name=name, notebook=notebook, parameters=parameters, **defaults)
+
+
+INFO = SiteInfo(scopes={"city": ("上海市", "Shanghai"), "huangpu": ("黄浦区", "Huangpu"), "xuhui": ("徐汇区", "Xuhui")},
+                primary_source=Source("城管执法系统2022年工作总结", "上海市城市管理行政执法局", "沪城管执〔2023〕14号",
+                                      "2023-01-30", "https://example.gov.cn/summary.html"),
+                other_sources=3, data_files=[("data/observations.csv", 2048)])
+
+
+def test_reports_are_grouped_by_language_pairs_and_districts():
+    runs = [run("g-zh", "garbage", "zh"), run("g-en", "garbage", "en"),
+            run("d-xuhui", "district", "zh", parameters={"district": "xuhui"}),
+            run("d-huangpu-zh", "district", "zh", parameters={"district": "huangpu"}),
+            run("d-huangpu-en", "district", "en", parameters={"district": "huangpu"})]
+    reports = group_reports(runs)
+    assert [(r.notebook, r.district, sorted(r.runs)) for r in reports] == [
+        ("garbage", None, ["en", "zh"]), ("district", "xuhui", ["zh"]), ("district", "huangpu", ["en", "zh"])]
+    pairs = counterparts({r.name: (r.notebook, r.parameters) for r in runs})
+    assert pairs == {"g-zh": "g-en", "g-en": "g-zh", "d-huangpu-zh": "d-huangpu-en", "d-huangpu-en": "d-huangpu-zh"}
+    page = render_home(runs, INFO, "zh")
+    # Districts in scopes.csv order, named in both languages (never by their pinyin id).
+    assert page.index("黄浦区 · Huangpu") < page.index("徐汇区 · Xuhui")
+    assert "Huangpu · 黄浦区" in render_home(runs, INFO, "en")
+    assert ">huangpu<" not in page
+
+
+def test_every_string_from_data_or_manifest_is_escaped():
+    evil = '<img src=x onerror=alert(1)>'
+    runs = [run("x-zh", "x", "zh", report_title=f"标题 {evil}", headline={"label": f"标签 {evil}", "display": f"9 {evil}"},
+                error=f"Error {evil}", status="failed"),
+            run("x-en", "x", "en", title=f"Title {evil}", has_report=False, status="not built")]
+    info = SiteInfo(scopes={}, primary_source=Source(f"源 {evil}", f"发布 {evil}", "", "", 'https://a.example/"><script>'),
+                    other_sources=0)
+    for page in (render_home(runs, info, "zh"), render_home(runs, info, "en"), render_build_page(runs, info)):
+        assert "<img src=x" not in page and '"><script>' not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_marks_for_failed_degraded_and_not_built_reports():
+    runs = [run("a-zh", "a", "zh", status="failed", error="boom"), run("a-en", "a", "en", degraded=False),
+            run("b-zh", "b", "zh", degraded=True), run("c-zh", "c", "zh", status="not built", has_report=False)]
+    page = render_home(runs, INFO, "zh")
+    marks = re.findall(r'class="mark (mark-[\w-]+)"', page)
+    assert sorted(marks) == ["mark-degraded", "mark-failed", "mark-not-built"]
+    assert 'href="c-zh.html"' not in page  # nothing to link to
+    assert 'href="a-zh.html"' in page  # the last good report of a failed run is still there
+
+
+def test_the_home_page_says_what_the_collection_is_its_source_and_how_to_cite(built):
+    runs = [run("g-zh", "garbage", "zh", report_title="生活垃圾分类执法", built_at="2025-03-01T10:00:00+08:00",
+                commit="0123456789abcdef")]
+    page = render_home(runs, INFO, "zh")
+    assert "研究笔记" in page
+    assert '<a href="https://example.gov.cn/summary.html" lang="zh">城管执法系统2022年工作总结</a>' in page
+    assert "沪城管执〔2023〕14号" in page and "另有 3 份补充来源" in page
+    cite = page[page.index('<blockquote class="cite">'):]
+    assert "《生活垃圾分类执法》" in cite and "2025-03-01" in cite and "0123456789" in cite
+    assert '<a href="data/observations.csv">observations.csv</a>' in page and "2.0 KB" in page
+    en = render_home(runs, INFO, "en")
+    assert "How to cite" in en and "Data downloads" in en and re.search(r"3 further sources", en)
