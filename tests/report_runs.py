@@ -18,6 +18,10 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
                                                          "panels_per_site": 1.5}),
     "residential_communities-zh": ("residential_communities", {"lang": "zh"}),
     "residential_communities-en": ("residential_communities", {"lang": "en", "sites_per_case": 2.0}),
+    # two years of district reports (Minhang), one year and a registered stock (Pudong), no figure (Putuo)
+    "district-minhang-zh": ("district_profile", {"lang": "zh", "district": "minhang"}),
+    "district-pudong-en": ("district_profile", {"lang": "en", "district": "pudong"}),
+    "district-putuo-zh": ("district_profile", {"lang": "zh", "district": "putuo"}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),

@@ -174,7 +174,7 @@ def test_the_project_manifest_is_valid():
     }
     assert resolved["illegal_construction-zh"] == {"lang": "zh", "structures_per_case": 1.0,
                                                    "panels_per_site": 1.0}
-    assert resolved["district-minhang"] == {"lang": "zh", "district": "minhang"}
+    assert resolved["district-minhang-en"] == {"lang": "en", "district": "minhang"}
 
 
 def test_parameters_come_from_the_notebook_and_constraints_from_the_manifest(root):

@@ -1,7 +1,6 @@
-"""Execute the street and district-profile notebooks once each through papermill.
+"""Execute the street notebook once through papermill.
 
-Small real parameter sets: Chinese and English, a non-default confidence, a district with district
-reports of two years (Minhang) and one with no figure at all (Putuo). The runs go in parallel
+Small real parameter sets: a non-default confidence. The runs go in parallel
 processes, one kernel each. The key results are read from the cell tagged ``key-results``.
 """
 
@@ -15,8 +14,6 @@ from chengguan.stats import proportion_interval
 
 RUNS: Runs = {
     "street-zh": ("street_environment", {"lang": "zh", "confidence": 0.9}),
-    "district-minhang": ("district_profile", {"lang": "zh", "district": "minhang"}),
-    "district-putuo": ("district_profile", {"lang": "en", "district": "putuo"}),
 }
 
 
@@ -44,22 +41,3 @@ def test_street_results(executed: dict[str, nbformat.NotebookNode]) -> None:
     assert k["sites_cleared_per_vending_case"] == pytest.approx(40926 / 28712)
     assert k["street_share_upper_bound"] == pytest.approx(46389 / 108000)
     assert k["recognized_street"] == "fengxian, minhang, huangpu"
-
-
-def test_district_with_reports(executed: dict[str, nbformat.NotebookNode]) -> None:
-    nb = executed["district-minhang"]
-    k = key_results(nb)
-    assert k["scope"] == "minhang" and k["report_years"] == "2021, 2023"
-    assert k["change_cases_concluded"] == pytest.approx(11113 / 12201 - 1)
-    # two figures: the comparison of years and the ranking of districts
-    assert sum("image/png" in o.get("data", {}) for o in outputs(nb)) == 2
-
-
-def test_district_without_figures(executed: dict[str, nbformat.NotebookNode]) -> None:
-    nb = executed["district-putuo"]
-    k = key_results(nb)
-    assert k["observations"] == 0 and k["indicators_compared"] == 0
-    text = markdown_outputs(nb)
-    assert "attributes no figure to Putuo" in text
-    assert "no district report of Putuo" in text
-    assert sum("image/png" in o.get("data", {}) for o in outputs(nb)) == 1  # the ranking only

@@ -20,3 +20,17 @@ def test_sections_partition_the_document() -> None:
     assert garbage.heading == "（六）深化生活垃圾专项执法"
     assert "17747" in garbage.text
     assert garbage.chars > 100 and plan.text.str.count("生活垃圾").sum() == 0
+
+
+def test_closing_review_and_footer_are_sections_of_their_own() -> None:
+    frame = sections().set_index("section_id")
+    closing = frame.loc["summary_2022.closing"]
+    assert closing.text.startswith("回顾 2022 年") and "短板" in closing.text
+    assert (closing.level1, closing.level2) == (0, 0)
+    # the publicity section ends where the review starts; the plan's last section before 抄送
+    assert "回顾" not in frame.loc["summary_2022.6.3"].text
+    assert frame.loc["summary_2022.6.3"].text.endswith("维护宪法。")
+    assert "抄送" not in frame.loc["plan_2023.5.3"].text
+    footer = frame.loc["footer"]
+    assert footer.part == "footer" and footer.text.startswith("抄送")
+    assert list(frame.index).count("summary_2022.closing") == 1

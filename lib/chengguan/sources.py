@@ -244,6 +244,10 @@ _PARTS = {"2022 年工作总结": "summary_2022", "2023 年工作计划": "plan_
 _NUMERALS = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^([{_NUMERALS}]+)、")
 _LEVEL2 = re.compile(rf"^（([{_NUMERALS}]+)）")
+# A part's closing review (回顾 …: achievements and shortcomings of the whole year) belongs to no
+# numbered section; the distribution list (抄送) closes the document.
+_CLOSING = ("回顾",)
+_FOOTER = ("抄送",)
 
 
 def _numeral(text: str) -> int:
@@ -265,7 +269,9 @@ def sections(source_id: str = PRIMARY_SOURCE_ID,
     is "….0"), part, level1, level2 (ints, 0 where absent), heading (the text up to the first
     "。", at most 40 characters), raw_start, raw_end, text (normalized), chars (characters of
     ``text`` other than whitespace and punctuation, a transparent measure of how much the
-    document says). Text before the first part (the covering notice) is part "preamble".
+    document says). Text before the first part (the covering notice) is part "preamble"; a
+    part's closing review (a paragraph opening with 回顾) is section "<part>.closing" (levels 0);
+    the distribution list from 抄送 on is part "footer".
     """
     import pandas as pd  # noqa: PLC0415 - the rest of this module works without pandas
 
@@ -276,7 +282,12 @@ def sections(source_id: str = PRIMARY_SOURCE_ID,
     offset = 0
     for line in raw.splitlines(keepends=True):
         stripped = line.strip().replace("**", "")
-        if stripped in _PARTS:
+        if part != "preamble" and stripped.startswith(_FOOTER):
+            part, level1 = "footer", 0
+            starts.append((offset, part, 0, 0))
+        elif part not in ("preamble", "footer") and stripped.startswith(_CLOSING):
+            starts.append((offset, part, -1, -1))
+        elif stripped in _PARTS:
             part, level1 = _PARTS[stripped], 0
             starts.append((offset, part, 0, 0))
         elif part != "preamble" and (m := _LEVEL1.match(stripped)):
@@ -290,8 +301,14 @@ def sections(source_id: str = PRIMARY_SOURCE_ID,
         end = following[0]
         text = normalize(raw[start:end])[0].replace("**", "")
         heading = text.split("。")[0][:40]
+        if part_id in ("preamble", "footer"):
+            section_id = part_id
+        elif l1 < 0:
+            section_id, l1, l2 = f"{part_id}.closing", 0, 0
+        else:
+            section_id = f"{part_id}.{l1}.{l2}"
         rows.append({
-            "section_id": f"{part_id}.{l1}.{l2}" if part_id != "preamble" else "preamble",
+            "section_id": section_id,
             "part": part_id, "level1": l1, "level2": l2, "heading": heading,
             "raw_start": start, "raw_end": end, "text": text,
             "chars": len(re.sub(r"[\s\W_]", "", text)),

@@ -4,5 +4,4 @@
   shares of all cases as bounds, what the 2023 plan says about a domain.
 - ``nonsite``: non-site enforcement, risk-graded supervision, campaign yields, digital indicators.
 - ``street``: street order (vending, flyers, outdoor ads) and the city-wide order campaign.
-- ``district``: one district's or unit's profile (recognitions, figures, other years).
 """

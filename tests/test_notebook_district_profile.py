@@ -1,0 +1,69 @@
+"""The district profile: figures first, ratios with the rounding of printed figures, mentions as text."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, reports, results
+
+RUNS = {"minhang": "district-minhang-zh", "pudong": "district-pudong-en", "putuo": "district-putuo-zh"}
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports(list(RUNS.values()))
+    return {district: runs[name] for district, name in RUNS.items()}
+
+
+@pytest.mark.parametrize("district", list(RUNS))
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      district: str) -> None:
+    assert_clean_report(executed[district], RUNS[district].rsplit("-", 1)[1])
+
+
+def test_minhang_fines_per_case_and_their_change(executed: dict[str, nbformat.NotebookNode]) -> None:
+    k = results(executed["minhang"])
+    assert k["penalty_per_case_2021"]["value"] == pytest.approx(2790000 / 12201)
+    # 约279万元 stands for 2,785,000-2,795,000 yuan
+    assert k["penalty_per_case_2021"]["lower"] == pytest.approx(2785000 / 12201)
+    assert k["penalty_per_case_2021"]["upper"] == pytest.approx(2795000 / 12201)
+    change = k["penalty_per_case_change"]
+    assert change["headline"]
+    assert change["value"] == pytest.approx((4082700 / 11113) / (2790000 / 12201) * 100 - 100)
+    assert change["lower"] == pytest.approx((4082650 / 11113) / (2795000 / 12201) * 100 - 100)
+    assert k["summary_share_2023"]["value"] == pytest.approx(5345 / 11113 * 100)
+    assert k["cases_concluded_change"]["value"] == pytest.approx((11113 / 12201 - 1) * 100)
+    # the change in the fine per case is split into the procedure mix and the within-procedure change
+    html = html_outputs(executed["minhang"])
+    assert "程序构成的变化" in html
+
+
+def test_pudong_share_of_the_registered_stock(executed: dict[str, nbformat.NotebookNode]) -> None:
+    k = results(executed["pudong"])
+    share = k["stock_sites_demolished_share_2023"]
+    assert share["headline"] and share["value"] == pytest.approx(10383 / 256300 * 100)
+    # 25.63万处 stands for 256,250-256,350 sites: a range too narrow to show at three digits
+    assert share["lower"] is None and share["display"].startswith("4.05")
+    assert k["area_per_existing_site_2023"]["value"] == pytest.approx(1340400 / 10383)
+    assert k["figures"]["value"] >= 6
+    assert "Pudong New Area" in markdown_text(executed["pudong"])
+
+
+def test_a_district_without_figures_gets_what_the_text_says(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    nb = executed["putuo"]
+    k = results(nb)
+    assert k["figures"]["value"] == 0 and k["figures"]["headline"]
+    assert k["summary_sentences"]["value"] == 2
+    text = markdown_text(nb)
+    assert "数据中没有归属普陀区的数字" in text
+    assert "putuo" not in text  # names, never ids, in the prose
+    assert "普陀区举办集体学" in html_outputs(nb)
+    # no ratio or change sections for a district with no figures
+    assert "由这些数字计算的比率" not in text and "跨年变化" not in text
+
+
+def test_no_ranking_by_times_named(executed: dict[str, nbformat.NotebookNode]) -> None:
+    for nb in executed.values():
+        assert not {"rank", "ranked_by_mentions"} & set(results(nb))
+        assert "of 16" not in markdown_text(nb)
