@@ -121,14 +121,19 @@ def for_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
     return nbformat.from_dict({**nb, "cells": kept})
 
 
-def execute_report(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
-    """Run one notebook as the engine does: in the language of ``parameters["lang"]``."""
-    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+def execute_report(stem: str, parameters: dict[str, Any], output: str | Path,
+                   root: Path = ROOT) -> None:
+    """Run one notebook as the engine does: in the language of ``parameters["lang"]``.
+
+    The kernel starts in ``root/notebooks``, so the notebook reads ``root``'s tables.
+    """
+    notebooks = root / "notebooks"
+    nb = nbformat.read(notebooks / f"{stem}.ipynb", as_version=4)
     source = Path(output).with_suffix(".in.ipynb")
     nbformat.write(for_language(nb, parameters.get("lang", "zh")), source)
     papermill.execute_notebook(
         str(source), str(output), parameters=parameters, kernel_name=KERNEL,
-        cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
+        cwd=str(notebooks), progress_bar=False, log_output=False,
     )
 
 

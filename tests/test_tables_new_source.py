@@ -140,6 +140,23 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
                                      data_dir=data)
     assert set(garbage.indicator_id) >= {"garbage_sorting_cases", "garbage_inspections"}
 
+    # (f) rebuild: the domain notebook, run on the new tables, shows 2023 beside 2022
+    import nbformat
+    from notebook_runs import execute_report, html_outputs, results
+
+    project = data.parent
+    shutil.copy(paths.project_root() / "reports.toml", project / "reports.toml")
+    shutil.copytree(paths.notebooks_dir(), project / "notebooks")
+    execute_report("garbage_sorting", {"lang": "en"}, tmp_path / "garbage.ipynb", root=project)
+    report = nbformat.read(tmp_path / "garbage.ipynb", as_version=4)
+    html = html_outputs(report)
+    assert ">2023<" in html and ">2022<" in html  # both years are periods of the tables
+    # the 2023 outcome mix: 16,230 cases of 50,112 + 31,020 + 16,230 interventions
+    assert ">16.7<" in html
+    # the 2022 findings are unchanged by the new year
+    assert results(report)["case_share_2022"]["value"] == pytest.approx(
+        17747 / (54339 + 34787 + 17747) * 100)
+
 
 def test_a_source_is_stored_once(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(data, *ADD) == 0
