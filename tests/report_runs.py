@@ -36,3 +36,8 @@ RUNS.update({
     "epidemic_duty-zh": ("epidemic_duty", {"lang": "zh"}),
     "epidemic_duty-en": ("epidemic_duty", {"lang": "en", "duty_period": "year"}),
 })
+RUNS.update({
+    "ecology_construction_waste-zh": ("ecology_construction_waste", {"lang": "zh"}),
+    "ecology_construction_waste-en": ("ecology_construction_waste",
+                                      {"lang": "en", "include_illegal_buildings": False}),
+})

@@ -336,6 +336,7 @@ POISONED_RUNS = {
     "street": ("street_environment", {"lang": "zh"}),
     "district": ("district_profile", {"lang": "en", "district": "xuhui"}),
     "epidemic": ("epidemic_duty", {"lang": "en"}),
+    "ecology": ("ecology_construction_waste", {"lang": "zh"}),
 }
 
 

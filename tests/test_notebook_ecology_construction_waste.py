@@ -1,0 +1,51 @@
+"""The ecological-environment and construction-waste report, executed in both languages."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, markdown_text, reports, results
+
+STEM = "ecology_construction_waste"
+SECTION_CASES = {"illegal_building": 5334, "site_pollution": 1104, "construction_waste": 10052,
+                 "kitchen_waste": 1706, "water_dumping": 577, "old_trees": 2}
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_the_parameter_sets_the_section_total(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # zh counts the illegal-building cases in the section (default), en leaves them out
+    zh, en = results(executed["zh"]), results(executed["en"])
+    with_buildings = sum(SECTION_CASES.values())
+    without = with_buildings - SECTION_CASES["illegal_building"]
+    assert zh["section_cases"]["value"] == with_buildings
+    assert en["section_cases"]["value"] == without
+    assert zh["construction_waste_share_of_section"]["headline"]
+    assert zh["construction_waste_share_of_section"]["value"] == pytest.approx(10052 / with_buildings * 100)
+    assert en["construction_waste_share_of_section"]["value"] == pytest.approx(10052 / without * 100)
+
+
+def test_rank_and_share_of_all_cases(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    # behind street vending, garbage sorting and cross-door business (10,074)
+    assert zh["construction_waste_rank"]["value"] == 4
+    share = zh["construction_waste_share_of_all_cases"]
+    # 10.8万余起 stands for 108,000-109,000 cases
+    assert share["lower"] == pytest.approx(10052 / 109000 * 100)
+    assert share["upper"] == pytest.approx(10052 / 108000 * 100)
+    assert zh["vehicles_per_100_construction_waste_cases"]["value"] == pytest.approx(418 / 10052 * 100)
+
+
+def test_the_plan_is_read_from_the_text(executed: dict[str, nbformat.NotebookNode]) -> None:
+    assert results(executed["en"])["plan_2023_construction_waste_mentions"]["value"] == 5
+    assert "油烟污染扰民" in markdown_text(executed["zh"])
