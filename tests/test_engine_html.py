@@ -62,6 +62,7 @@ def notebook():
             "text/plain": "[chart]"})),
         md("### 细节\n\n数学 $x^2$ 与 <b>加粗</b>。"),
         md("## 结论\n\n结论是一个数字。"),
+        md("## 关键结果"),
         code("show_key_results(frame)", v4.new_output("display_data", data={
             "text/html": '<section class="key-findings"><h2>关键结果</h2><table><tr><td>立案数</td>'
                          '<td class="num">5,334 起</td></tr></table></section>',
@@ -104,6 +105,7 @@ def test_key_results_come_right_after_the_title(page):
     title, key, first_section = page.index("<h1"), page.index('class="key-findings"'), page.index(">所用数据<a class=\"anchor-link\"")
     assert title < key < first_section
     assert page.count('class="key-findings"') == 1
+    assert ">关键结果<a" not in page  # its section heading went with it: the section would be empty
 
 
 def test_headings_have_anchors_and_a_table_of_contents(page):

@@ -76,6 +76,9 @@ def test_an_en_page_must_not_be_chinese():
     assert kinds(page(EN + ZH, "en")) == ["language"]
     assert check_page(page(EN + f'<p><q lang="zh">{ZH[3:-4]}</q></p>', "en")) == []
     assert check_page(page(EN + '<p>Source: <span lang="zh">城管执法系统2022年工作总结和2023年工作计划</span>.</p>', "en")) == []
+    sources = ('<ul class="sources"><li><a href="https://cgzf.sh.gov.cn/x.html">城管执法系统2022年工作总结和2023年'
+               '工作计划</a> 沪城管执〔2023〕14号 — 上海市城市管理行政执法局, 2023-01-30.</li></ul>')
+    assert check_page(page(EN + sources, "en")) == []
 
 
 def test_chinese_share_counts_characters_against_words():

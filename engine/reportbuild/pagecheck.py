@@ -7,8 +7,8 @@
 - an external resource: anything the browser would fetch from the network (links to sources are
   ``<a href>`` and are fine),
 - a page in the wrong language: in a ``zh`` page, prose that is not mostly Chinese; in an ``en``
-  page, prose that is mostly Chinese. Quotations (``<q>``, ``<blockquote>``), code, and text
-  marked with another ``lang`` are not prose of the page.
+  page, prose that is mostly Chinese. Quotations (``<q>``, ``<blockquote>``, ``<cite>``), code,
+  source lists (``class="sources"``) and text marked with another ``lang`` are not prose of the page.
 
 Used by the build (as warnings) and by the tests (as failures).
 """
@@ -27,7 +27,9 @@ _EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*(?:https?:)?//""", re.IGNORECASE)
 
 # Elements whose text is not the page's own prose.
-_NOT_PROSE = {"q", "blockquote", "code", "pre", "script", "style", "kbd", "samp", "summary", "svg", "math"}
+_NOT_PROSE = {"q", "blockquote", "cite", "code", "pre", "script", "style", "kbd", "samp", "summary", "svg", "math"}
+# Lists of sources: titles and issuers are names, in the language they were published in.
+_NOT_PROSE_CLASSES = {"sources"}
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption", "dd", "dt", "caption"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -89,7 +91,7 @@ class _Reader(HTMLParser):
         if tag in _VOID:
             return
         lang = a.get("lang")
-        excluded = self._excluded() or tag in _NOT_PROSE or (
+        excluded = self._excluded() or tag in _NOT_PROSE or bool(_NOT_PROSE_CLASSES & set(classes)) or (
             lang is not None and self.page_lang is not None and not lang.startswith(self.page_lang))
         self.stack.append((tag, excluded))
         if tag in ("td", "th"):

@@ -131,14 +131,25 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
 
 
 def _key_results_first(cells: list[Any]) -> list[Any]:
-    """The cells with the key-results cell moved right after the title cell (when both exist)."""
-    key = next((c for c in cells if KEY_RESULTS_TAG in _tags(c)), None)
+    """The cells with the key-results cell moved right after the title cell (when both exist).
+
+    A heading-only Markdown cell right before it (its section's heading) goes too: the section
+    would be left empty, and the key-results box carries its own heading.
+    """
+    at = next((i for i, c in enumerate(cells) if KEY_RESULTS_TAG in _tags(c)), None)
     title_at = next((i for i, c in enumerate(cells) if _is_title(c)), None)
-    if key is None or title_at is None:
+    if at is None or title_at is None or at < title_at:
         return cells
-    rest = [c for c in cells if c is not key]
-    title_at = next(i for i, c in enumerate(rest) if _is_title(c))
+    key = cells[at]
+    drop = {at}
+    before = cells[at - 1] if at > 0 else None
+    if before is not None and at - 1 != title_at and before.cell_type == "markdown" and _HEADING_ONLY.match(before.source):
+        drop.add(at - 1)
+    rest = [c for i, c in enumerate(cells) if i not in drop]
     return rest[: title_at + 1] + [key] + rest[title_at + 1:]
+
+
+_HEADING_ONLY = re.compile(r"^\s*#{1,6}\s+[^\n]*\s*$")
 
 
 # -- HTML -------------------------------------------------------------------------------------
