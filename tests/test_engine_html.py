@@ -111,7 +111,7 @@ def test_key_results_come_right_after_the_title(page):
 def test_headings_have_anchors_and_a_table_of_contents(page):
     assert [(level, text) for level, _, text in headings(page)] == [
         (1, "生活垃圾分类执法"), (2, "所用数据"), (3, "细节"), (2, "结论")]
-    toc = page[page.index('<nav class="toc"'):page.index("</nav>", page.index('<nav class="toc"'))]
+    toc = page[page.index('<nav class="toc toc-side"'):page.index("</nav>", page.index('<nav class="toc toc-side"'))]
     for _, anchor, text in headings(page)[1:]:
         assert f'<a href="#{anchor}">{text}</a>' in toc and f'id="{anchor}"' in page
     assert 'class="anchor-link"' in page
