@@ -124,10 +124,25 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, classes: st
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def text_lang(value: Any) -> str:
+    """The language of a text from the data: "zh" when it holds Chinese characters, else "en"."""
+    return "zh" if _HAN.search(str(value)) else "en"
+
+
+def span(value: Any, tag: str = "span") -> str:
+    """``value`` escaped in an element that says its language (``lang="zh"``/``"en"``), so that a
+    Chinese source title in an English page (or an English note in a Chinese one) is marked as
+    the quoted text it is."""
+    return f'<{tag} lang="{text_lang(value)}">{esc(value)}</{tag}>'
+
+
 def _link(title: str, url: str | None) -> str:
     if url and re.match(r"https?://", url):
-        return f'<a href="{esc(url)}" rel="noopener">{esc(title)}</a>'
-    return esc(title)
+        return f'<a href="{esc(url)}" rel="noopener">{span(title)}</a>'
+    return span(title)
 
 
 def table(frame: pd.DataFrame, *, headers: Sequence[str] | None = None,
@@ -158,8 +173,9 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
     from chengguan.tables import load_sources  # noqa: PLC0415 - keeps import of display light
 
     urls = load_sources().set_index("source_id")["url"]
+    # The notes of the tables are English; a Chinese report leaves them to the data downloads.
     headers = ["column.indicator", "column.period", "column.value", "column.quote",
-               "column.source", "column.note"]
+               "column.source"] + (["column.note"] if lang == "en" else [])
     wide = 'style="min-width:16em"'
     rows = []
     for index, row in obs.iterrows():
@@ -168,16 +184,16 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
             low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
             printed += f" → {esc(fmt_range(low, high, 6))}"
         rows.append([
-            f'{esc(row.indicator)}<br><code class="obs-id">{esc(row.observation_id)}</code>',
+            f'{span(row.indicator)}<br><code class="obs-id">{esc(row.observation_id)}</code>',
             f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
             f"{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}"
             f'<br><small>{printed}</small>',
-            f'<div {wide}><q lang="zh">{esc(row.quote)}</q></div>',
+            f"<div {wide}>{span(row.quote, 'q')}</div>",
             _link(row.source_title, urls.get(row.source_id)) + "<br><small>"
             + esc(labels["column.reliability"]) + ": "
             + esc(labels[f"reliability.{row.reliability}"]) + "</small>",
-            f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>',
-        ])
+        ] + ([f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>']
+             if lang == "en" else []))
     return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
 
 
@@ -194,13 +210,14 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     items = []
     for row in used.itertuples():
         issued = "" if pd.isna(row.issued) else f"{row.issued:%Y-%m-%d}"
-        doc = "" if _missing(row.doc_number) else f" {esc(row.doc_number)}"
+        doc = "" if _missing(row.doc_number) else f" {span(row.doc_number)}"
         items.append(
-            f"<li>{_link(row.title, row.url)}{doc} — {esc(row.issuer)}"
+            f"<li>{_link(row.title, row.url)}{doc} — {span(row.issuer)}"
             f"{', ' + esc(issued) if issued else ''}. "
             f"{esc(labels[f'source_kind.{row.kind}'])}; {esc(labels['column.reliability'])}: "
             f"{esc(labels[f'reliability.{row.reliability}'])}. "
-            f'<span class="note">{esc(row.reliability_note)}</span></li>')
+            f'<span class="note" lang="{text_lang(row.reliability_note)}">'
+            f"{esc(row.reliability_note)}</span></li>")
     return _HTML(f'<ul class="sources">{"".join(items)}</ul>')
 
 
@@ -240,7 +257,8 @@ def show_key_results(results: pd.DataFrame, lang: str) -> None:
         lower = None if _missing(row.lower) else float(row.lower)
         upper = None if _missing(row.upper) else float(row.upper)
         shown = fmt_number(value) + (f" {row.unit}" if row.unit else "")
-        if lower is not None or upper is not None:
+        if (lower is not None or upper is not None) and not (
+                lower is not None and upper is not None and fmt_number(lower) == fmt_number(upper)):
             low = lower if lower is not None else -math.inf
             high = upper if upper is not None else math.inf
             span = f"≥ {fmt_number(low)}" if math.isinf(high) else (
