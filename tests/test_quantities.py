@@ -40,8 +40,9 @@ PARSE_CASES = [
     ("10 多次", "10", 1, "10", "time", "次", "more_than"),
     ("10 多万元", "10", 10_000, "100000", "yuan", "元", "more_than"),
     # trailing qualifiers
-    ("1200 块以上", "1200", 1, "1200", "panel", "块", "more_than"),
-    ("90%以上", "90", 1, "90", "percent", "%", "more_than"),
+    # 以上 includes the number (刑法 第九十九条: 以上、以下、以内，包括本数)
+    ("1200 块以上", "1200", 1, "1200", "panel", "块", "at_least"),
+    ("90%以上", "90", 1, "90", "percent", "%", "at_least"),
     ("3 万元左右", "3", 10_000, "30000", "yuan", "元", "approximate"),
     ("5 天以内", "5", 1, "5", "day", "天", "at_most"),
     ("100 户以下", "100", 1, "100", "household", "户", "at_most"),
@@ -53,6 +54,8 @@ PARSE_CASES = [
     ("不少于15个", "15", 1, "15", "unit", "个", "at_least"),
     ("不少于 9 家", "9", 1, "9", "establishment", "家", "at_least"),
     ("至少 3 批", "3", 1, "3", "batch", "批", "at_least"),
+    ("不低于 95%", "95", 1, "95", "percent", "%", "at_least"),
+    ("不高于 5 次", "5", 1, "5", "time", "次", "at_most"),
     ("不超过 8 小时", "8", 1, "8", "hour", "小时", "at_most"),
     ("约 3 万元左右", "3", 10_000, "30000", "yuan", "元", "approximate"),
     # plain counts: spaces or not, decimals, separators, longest unit match
@@ -78,6 +81,51 @@ PARSE_CASES = [
     ("2\n\n件", "2", 1, "2", "item", "件", "exact"),
     ("2022\n\n年", "2022", 1, "2022", "year", "年", "exact"),
     ("1.55\n万余\n\n人次", "1.55", 10_000, "15500", "person_time", "人次", "more_than"),
+    # Chinese numerals with a counting unit
+    ("一个", "1", 1, "1", "unit", "个", "exact"),
+    ("两家", "2", 1, "2", "establishment", "家", "exact"),
+    ("九项", "9", 1, "9", "entry", "项", "exact"),
+    ("十类", "10", 1, "10", "category", "类", "exact"),
+    ("十一名", "11", 1, "11", "person", "名", "exact"),
+    ("十九次", "19", 1, "19", "time", "次", "exact"),
+    ("二十个", "20", 1, "20", "unit", "个", "exact"),
+    ("二十一条", "21", 1, "21", "record", "条", "exact"),
+    ("九十九批", "99", 1, "99", "batch", "批", "exact"),
+    ("一百场", "100", 1, "100", "session", "场", "exact"),
+    ("一百零五名", "105", 1, "105", "person", "名", "exact"),
+    ("一百二十轮", "120", 1, "120", "round", "轮", "exact"),
+    ("两百支", "200", 1, "200", "team", "支", "exact"),
+    ("三千零八十一家", "3081", 1, "3081", "establishment", "家", "exact"),
+    ("两千元", "2000", 1, "2000", "yuan", "元", "exact"),
+    ("一周", "1", 1, "1", "week", "周", "exact"),
+    ("百日", "100", 1, "100", "date_day", "日", "exact"),
+    # Chinese numerals with a multiplier and qualifiers
+    ("三万人次", "3", 10_000, "30000", "person_time", "人次", "exact"),
+    ("十余次", "10", 1, "10", "time", "次", "more_than"),
+    ("二十多个", "20", 1, "20", "unit", "个", "more_than"),
+    ("近十万元", "10", 10_000, "100000", "yuan", "元", "approximate"),
+    ("不少于三批", "3", 1, "3", "batch", "批", "at_least"),
+    ("五家以上", "5", 1, "5", "establishment", "家", "at_least"),
+    # Chinese numerals without a unit (inside words and names): unit count
+    ("十", "10", 1, "10", "count", "", "exact"),
+    ("十一", "11", 1, "11", "count", "", "exact"),
+    ("二十", "20", 1, "20", "count", "", "exact"),
+    ("两", "2", 1, "2", "count", "", "exact"),
+    ("九十九", "99", 1, "99", "count", "", "exact"),
+    ("零", "0", 1, "0", "count", "", "exact"),
+    # English pages: leading words and the units that are nouns
+    ("More than 3,100", "3100", 1, "3100", "count", "", "more_than"),
+    ("more than 38,000 cases", "38000", 1, "38000", "case", "cases", "more_than"),
+    ("over 500 cases", "500", 1, "500", "case", "cases", "more_than"),
+    ("at least 7 cases", "7", 1, "7", "case", "cases", "at_least"),
+    ("Nearly 2,400 cases", "2400", 1, "2400", "case", "cases", "approximate"),
+    ("about 152,000 inspections", "152000", 1, "152000", "time", "inspections", "approximate"),
+    ("192,000 square meters", "192000", 1, "192000", "m2", "square meters", "exact"),
+    ("33.6 percent", "33.6", 1, "33.6", "percent", "percent", "exact"),
+    ("up to 200 yuan", "200", 1, "200", "yuan", "yuan", "at_most"),
+    # a Japanese page: 平米 (also Chinese) and the counter カ所
+    ("13万平米", "13", 10_000, "130000", "m2", "平米", "exact"),
+    ("1629カ所", "1629", 1, "1629", "site", "カ所", "exact"),
 ]
 
 
@@ -100,9 +148,10 @@ def test_parse_quantity(
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("abc", "no Arabic numeral"),
-        ("", "no Arabic numeral"),
-        ("三千起", "no Arabic numeral"),
+        ("abc", "no numeral"),
+        ("", "no numeral"),
+        ("百姓", "no numeral"),
+        ("一江一河", "2 quantities"),
         ("3 起 4 起", "2 quantities"),
         ("2021—2023 年", "2 quantities"),
         ("共 3 起", "words outside"),
@@ -126,7 +175,8 @@ FIND_CASES = [
                         ("30日", "date_day", "30", "exact")]),
     ("（2021—2023 年）", [("2021", "count", "2021", "exact"), ("2023 年", "year", "2023", "exact")]),
     ("（2022-2024 年）", [("2022", "count", "2022", "exact"), ("2024 年", "year", "2024", "exact")]),
-    ("第八届7·15城管公众开放日", [("7", "count", "7", "exact"), ("15", "count", "15", "exact")]),
+    ("第八届7·15城管公众开放日", [("八", "count", "8", "exact"), ("7", "count", "7", "exact"),
+                              ("15", "count", "15", "exact")]),
     ("沪城管执〔2023〕14号", [("2023", "count", "2023", "exact"), ("14", "count", "14", "exact")]),
     ("“60+24”学时", [("60", "count", "60", "exact"), ("24", "count", "24", "exact")]),
     ("平台5类17项体征", [("5类", "category", "5", "exact"), ("17项", "entry", "17", "exact")]),
@@ -154,6 +204,36 @@ FIND_CASES = [
     # an ASCII period ends the number unless a digit follows
     ("共 3.", [("3", "count", "3", "exact")]),
     ("2022,2023", [("2022", "count", "2022", "exact"), ("2023", "count", "2023", "exact")]),
+    # Chinese numerals: every one is a mention, the longest well-formed numeral at each place
+    ("聚焦投收运处四个环节、城管执法十个事项", [("四个", "unit", "4", "exact"),
+                                      ("十个", "unit", "10", "exact")]),
+    ("围绕十类重点对象和十类突出违法违规行为", [("十类", "category", "10", "exact"),
+                                      ("十类", "category", "10", "exact")]),
+    ("进一步推动", [("一", "count", "1", "exact")]),
+    ("“五一”“十一”等重要节假日", [("五", "count", "5", "exact"), ("一", "count", "1", "exact"),
+                            ("十一", "count", "11", "exact")]),
+    ("“十四五”规划", [("十四", "count", "14", "exact"), ("五", "count", "5", "exact")]),
+    ("党的二十大精神", [("二十", "count", "20", "exact")]),
+    ("六大主题库", [("六", "count", "6", "exact")]),  # 大 is not a counting unit
+    ("千方百计", []),  # bare 千/百 without a unit are not numerals
+    ("第二批 11 项", [("二批", "batch", "2", "exact"), ("11 项", "entry", "11", "exact")]),
+    # one leading floor governs the next number of the clause joined by 和/及/与
+    ("完成不少于9家新创和7家复检", [("不少于9家", "establishment", "9", "at_least"),
+                              ("7家", "establishment", "7", "at_least")]),
+    ("不超过3次及2次", [("不超过3次", "time", "3", "at_most"), ("2次", "time", "2", "at_most")]),
+    ("不少于9家，完成7家", [("不少于9家", "establishment", "9", "at_least"),
+                        ("7家", "establishment", "7", "exact")]),
+    ("超过9家和7家", [("超过9家", "establishment", "9", "more_than"),
+                  ("7家", "establishment", "7", "exact")]),  # 超过 is not a floor word
+    # a quoted sum with one unit per term: each term takes its unit
+    ("严格落实执法人员“60+24”学时学分制度", [("60", "hour", "60", "exact"),
+                                     ("24", "credit", "24", "exact")]),
+    # 达到 is part of the mention; outside a target it does not qualify the number
+    ("创建率达到 98%", [("达到 98%", "percent", "98", "exact")]),
+    # English: a letter word is a unit only as a whole word; 'about' after a number is no lead
+    ("7,000 about community environment", [("7,000", "count", "7000", "exact")]),
+    ("5 casework", [("5", "count", "5", "exact")]),
+    ("roundabout 5", [("5", "count", "5", "exact")]),
 ]  # fmt: skip
 
 
@@ -163,6 +243,26 @@ def test_find_quantities(text: str, expected: list[tuple[str, str, str, str]]) -
     assert [(q.text, q.unit, str(q.value), q.qualifier) for q in found] == expected
     for q in found:
         assert text[q.span[0] : q.span[1]] == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("规范中队创建率达到 98%", "at_least"),
+        ("示范中队创建率达到 40%", "at_least"),
+        ("完成不少于9家", "at_least"),
+        ("完成9家", "exact"),
+    ],
+)
+def test_in_a_target_reach_is_a_floor(text: str, qualifier: str) -> None:
+    (q,) = find_quantities(text, target=True)
+    assert q.qualifier == qualifier
+    assert find_quantities(text)[0].text == q.text  # the same mention in either reading
+
+
+def test_every_mention_says_which_numeral_it_is() -> None:
+    found = find_quantities("检查 5 次，十类行为，3.6 万人次")
+    assert [q.numeral for q in found] == ["arabic", "chinese", "arabic"]
 
 
 def test_spans_stop_at_the_last_part_not_at_trailing_space() -> None:
@@ -224,7 +324,7 @@ def _one(mentions: list[Quantity], text: str) -> Quantity:
         ("4119起", "4119", "case", "exact", "非现场执法案件"),
         ("89.4%", "89.4", "percent", "exact", "占比升至"),
         ("10.8 万余起", "108000", "case", "more_than", "依法查处案件 "),
-        ("1200 块以上", "1200", "panel", "more_than", "广告设施 "),
+        ("1200 块以上", "1200", "panel", "at_least", "广告设施 "),
         ("1.55 万余人次", "15500", "person_time", "more_than", "寄递人员 "),
         ("7 万条次", "70000", "road_time", "exact", "巡查道路 "),
         ("不少于9家", "9", "establishment", "at_least", "完成"),
@@ -251,9 +351,22 @@ def test_every_digit_of_the_source_is_in_a_mention(source: str, mentions: list[Q
     assert not missed, [source[i - 10 : i + 10] for i in missed]
 
 
+def test_every_chinese_numeral_of_the_source_is_in_a_mention(
+    source: str, mentions: list[Quantity]
+) -> None:
+    covered = set()
+    for q in mentions:
+        covered.update(range(*q.span))
+    # 百 and 千 stand only in 百日 in this text, which is a mention
+    missed = [m.start() for m in re.finditer("[零〇一二两三四五六七八九十百千]", source)
+              if m.start() not in covered]
+    assert not missed, [source[i - 10 : i + 10] for i in missed]
+
+
 def test_source_mentions_are_ordered_and_disjoint(mentions: list[Quantity]) -> None:
     ends = [q.span[1] for q in mentions]
     starts = [q.span[0] for q in mentions]
     assert all(end <= start for end, start in zip(ends, starts[1:]))
     # the file is immutable, so the count is a regression check on the whole parser
-    assert len(mentions) == 211
+    assert sum(q.numeral == "arabic" for q in mentions) == 211
+    assert sum(q.numeral == "chinese" for q in mentions) == 211

@@ -64,7 +64,11 @@ def test_each_mention_is_covered_excluded_or_uncovered(data: Path) -> None:
         ("1 月", "excluded", "tiny_date"),
         ("30 日", "excluded", "tiny_date"),
     ]
-    assert report.summary() == "tiny: 11 mentions: 3 covered, 6 excluded, 2 uncovered"
+    assert report.summary().splitlines() == [
+        "tiny: 11 mentions: 3 covered, 6 excluded, 2 uncovered",
+        "  Arabic numerals: 11 mentions: 3 covered, 6 excluded, 2 uncovered",
+        "  Chinese numerals: 0 mentions: 0 covered, 0 excluded, 0 uncovered",
+    ]
     assert not report.complete
 
 
@@ -109,6 +113,8 @@ def test_the_command_lists_the_uncovered_mentions_and_exits_1(
     assert main(["--data-dir", str(data), "coverage", "tiny"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "tiny: 11 mentions: 3 covered, 6 excluded, 2 uncovered",
+        "  Arabic numerals: 11 mentions: 3 covered, 6 excluded, 2 uncovered",
+        "  Chinese numerals: 0 mentions: 0 covered, 0 excluded, 0 uncovered",
         "  data/raw/tiny.txt:1: 关于 ⟦2022 年⟧工作的通知⏎⏎2023 年 1",
         "  data/raw/tiny.txt:7: ，出动 3.6 万人次。另有 ⟦7 处⟧。⏎⏎2023 年 1 月 3",
     ]
@@ -120,7 +126,8 @@ def test_the_command_exits_0_when_all_is_accounted_for(
                                  "quote": "关于 2022 年工作的通知", "reason": "year", "note": ""})
     add_row(data, "observations", observation("sites", "另有 7 处", "7 处"))
     assert main(["--data-dir", str(data), "coverage", "tiny"]) == 0
-    assert capsys.readouterr().out == "tiny: 11 mentions: 4 covered, 7 excluded, 0 uncovered\n"
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "tiny: 11 mentions: 4 covered, 7 excluded, 0 uncovered")
 
 
 def test_the_command_rejects_an_unknown_source(
@@ -129,7 +136,31 @@ def test_the_command_rejects_an_unknown_source(
     assert "unknown source 'nope'; sources.csv lists: cgzf_2022_summary," in capsys.readouterr().err
 
 
+CHINESE_TINY = "聚焦四个环节、十个事项，围绕十类对象。进一步推动。\n"
+
+
+def test_chinese_numerals_are_counted_apart(data: Path) -> None:
+    (data / "raw/tiny.txt").write_text(TINY + CHINESE_TINY, encoding="utf-8")
+    rows = read_table(data, "sources")
+    rows[-1]["sha256"] = hashlib.sha256((TINY + CHINESE_TINY).encode()).hexdigest()
+    write_table(data, "sources", rows)
+    add_row(data, "observations", observation("links", "聚焦四个环节", "四个"))
+    add_row(data, "exclusions", {"exclusion_id": "tiny_word", "source_id": "tiny",
+                                 "quote": "进一步", "reason": "word", "note": ""})
+    report = coverage("tiny", data)
+    chinese = report.of("chinese")
+    assert [(m.text, m.status, m.by) for m in chinese.mentions] == [
+        ("四个", "covered", "links"), ("十个", "uncovered", None), ("十类", "uncovered", None),
+        ("一", "excluded", "tiny_word"),
+    ]
+    assert report.summary().splitlines()[1:] == [
+        "  Arabic numerals: 11 mentions: 3 covered, 6 excluded, 2 uncovered",
+        "  Chinese numerals: 4 mentions: 1 covered, 1 excluded, 2 uncovered",
+    ]
+
+
 def test_every_numeral_of_the_primary_source_is_accounted_for() -> None:
     report = coverage(sources.PRIMARY_SOURCE_ID)
     assert [f"line {m.line}: {m.context}" for m in report.uncovered] == []
-    assert len(report.mentions) > 150
+    assert len(report.of("arabic").mentions) == 211
+    assert len(report.of("chinese").mentions) == 211

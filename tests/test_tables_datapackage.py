@@ -40,7 +40,8 @@ def test_the_descriptor_declares_every_table_with_keys_and_constraints(tmp_path:
         "fields": ["parent_id"], "reference": {"resource": "", "fields": ["indicator_id"]}}
     status = next(f for f in descriptor["resources"][4]["schema"]["fields"]
                   if f["name"] == "status")
-    assert status["constraints"] == {"required": True, "enum": ["actual", "target"]}
+    assert status["constraints"] == {"required": True,
+                                     "enum": ["actual", "target", "plan_restatement"]}
 
 
 def test_frictionless_checks_the_declared_constraints(tmp_path: Path) -> None:

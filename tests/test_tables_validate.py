@@ -207,7 +207,7 @@ def test_a_missing_required_field(data: Path) -> None:
 def test_a_word_outside_the_vocabulary(data: Path) -> None:
     set_cell(data, "observations", "littering_cases_2022", "status", "planned")
     assert messages(data) == [
-        "data/observations.csv:7: column status: 'planned' is not one of: actual, target [enum]"
+        "data/observations.csv:7: column status: 'planned' is not one of: actual, target, plan_restatement [enum]"
     ]
 
 
@@ -351,7 +351,7 @@ def test_the_command_prints_every_problem_and_exits_1(
     assert out.splitlines() == [
         "data/observations.csv:2: column value: '5335' is not what the quote says "
         "(the parser reads 5334 from '5334 起') [value-matches-quote]",
-        "data/observations.csv:7: column status: 'planned' is not one of: actual, target [enum]",
+        "data/observations.csv:7: column status: 'planned' is not one of: actual, target, plan_restatement [enum]",
     ]
     assert err == "2 problems (value-matches-quote: 1, enum: 1)\n"
 
@@ -366,3 +366,22 @@ def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFix
 def test_the_project_data_is_valid() -> None:
     problems = validate(paths.data_dir())
     assert [str(p) for p in problems] == []
+
+
+def test_reach_is_a_floor_in_a_target_only(data: Path) -> None:
+    add_row(data, "indicators", {
+        "indicator_id": "regular_squadron_rate", "domain_id": "garbage_sorting",
+        "name_zh": "规范中队创建率", "name_en": "Regular-squadron rate", "unit": "percent",
+        "description": "", "parent_id": ""})
+    add_row(data, "observations", {
+        "observation_id": "regular_squadron_rate_2023", "indicator_id": "regular_squadron_rate",
+        "source_id": PRIMARY, "scope_id": "city", "period_start": "2023-01-01",
+        "period_end": "2023-12-31", "status": "target", "value": "98", "qualifier": "at_least",
+        "number_text": "达到 98%", "quote": "规范中队创建率达到 98%", "section": "", "note": ""})
+    assert validate(data) == []
+    line = len(read_table(data, "observations")) + 1
+    set_cell(data, "observations", "regular_squadron_rate_2023", "status", "actual")
+    assert messages(data) == [
+        f"data/observations.csv:{line}: column qualifier: 'at_least' is not what the quote says "
+        "(the parser reads exact from '达到 98%') [qualifier-matches-quote]"
+    ]

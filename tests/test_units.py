@@ -9,6 +9,7 @@ CANONICAL_IDS = {
     "road_time", "unit_visit", "person", "record", "panel", "sheet", "vehicle", "dwelling",
     "category", "entry", "article", "issue", "episode", "volume", "batch", "copy", "m2", "kg",
     "yuan", "percent", "day", "year", "month", "date_day", "bird", "household", "hour", "count",
+    "credit", "week", "session", "round", "team", "piece",
 }  # fmt: skip
 
 
@@ -28,6 +29,9 @@ def test_each_written_form_appears_once() -> None:
         ("家", "establishment"), ("家次", "establishment_visit"), ("人次", "person_time"),
         ("次", "time"), ("条次", "road_time"), ("名", "person"), ("人", "person"),
         ("条", "record"), ("块", "panel"), ("篇次", "article"), ("批次", "batch"),
+        ("学分", "credit"), ("周", "week"), ("场", "session"), ("轮", "round"), ("支", "team"),
+        ("枚", "piece"), ("平米", "m2"), ("カ所", "site"), ("cases", "case"),
+        ("square meters", "m2"), ("percent", "percent"), ("inspections", "time"),
         ("平方米", "m2"), ("公斤", "kg"), ("%", "percent"), ("％", "percent"),
         ("日", "date_day"), ("学时", "hour"), ("小时", "hour"),
     ],
@@ -56,6 +60,7 @@ def test_written_forms_put_longer_units_first() -> None:
         ("m2", "en", "m²"),
         ("m2", "zh", "平方米"),
         ("person", "zh", "人"),  # the first written form is the label
+        ("case", "zh", "起"),  # never an English form
         ("percent", "zh", "%"),
         (COUNT, "en", "count"),
         (COUNT, "zh", "数量"),

@@ -65,6 +65,23 @@ UNITS: tuple[Unit, ...] = (
     Unit("户", "household", "household(s)"),
     Unit("小时", "hour", "hour(s)"),
     Unit("学时", "hour", "hour(s)"),
+    Unit("学分", "credit", "credit(s)"),
+    Unit("周", "week", "week(s)"),
+    Unit("场", "session", "session(s)"),
+    Unit("轮", "round", "round(s)"),
+    Unit("支", "team", "team(s)"),
+    Unit("枚", "piece", "piece(s)"),
+    Unit("平米", "m2", "m²"),
+    # Counting words of the few foreign-language pages among the supplementary sources: English
+    # nouns that are units ("74,000 cases"), and the Japanese counter カ所 (= 处, places).
+    Unit("カ所", "site", "site(s)"),
+    Unit("cases", "case", "case(s)"),
+    Unit("case", "case", "case(s)"),
+    Unit("inspections", "time", "time(s)"),
+    Unit("square meters", "m2", "m²"),
+    Unit("square metres", "m2", "m²"),
+    Unit("percent", "percent", "%"),
+    Unit("yuan", "yuan", "yuan"),
 )
 
 _BY_ZH: dict[str, Unit] = {u.zh: u for u in UNITS}
@@ -76,6 +93,11 @@ for _u in UNITS:
 
 UNIT_IDS: frozenset[str] = frozenset(_LABELS["en"])
 """Every canonical unit id, including ``"count"``."""
+
+
+def is_word(zh: str) -> bool:
+    """Whether a written unit is a word of letters ("cases"), which must end at a word boundary."""
+    return all(c.isascii() and (c.isalpha() or c == " ") for c in zh)
 
 
 def written_forms() -> list[str]:

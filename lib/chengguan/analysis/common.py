@@ -40,6 +40,13 @@ SOURCE_KIND_WORDS: dict[str, dict[str, str]] = {
            "news_release": "news release", "reprint": "reprint", "compilation": "compilation"},
 }
 
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"actual": "实绩", "target": "目标", "plan_restatement": "计划中重申（非目标）"},
+    "en": {"actual": "actual", "target": "target",
+           "plan_restatement": "restated in the plan (not a target)"},
+}
+"""Labels of the observation statuses; only ``target`` rows are targets of the plan."""
+
 RECOGNITION_KIND_WORDS: dict[str, dict[str, str]] = {
     "zh": {"top_ranked": "位居全市前列", "hosted_meeting": "承办现场会", "case_example": "案例",
            "initiative": "工作举措", "good_practice": "经验做法"},
@@ -277,7 +284,7 @@ def data_used(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
                 period_label(s, e, lang) for s, e in zip(rows["period_start"], rows["period_end"])
             ],
             pick(lang, "状态", "status"): rows["status"].map(
-                {"actual": pick(lang, "实绩", "actual"), "target": pick(lang, "目标", "target")}
+                lambda s: vocab(STATUS_WORDS, lang, s)
             ),
             pick(lang, "数值", "value"): [
                 format_value(v, q, u, lang)

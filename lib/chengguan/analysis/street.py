@@ -1,9 +1,10 @@
 """Street environment (街面环境) and city-wide order control (面上环境秩序): measures side by side.
 
 Issues, ratios and campaign figures are named by indicator id; every value comes from the
-observations table. "More than" values (余, 以上) are handled as bounds; the one assumption that
-turns them into ranges (a value printed "168 万余" lies below the next step of its last digit,
-169 万) is an explicit argument, as in :func:`chengguan.analysis.nonsite.nonsite_share`.
+observations table. Bounded values (余 = more than, 以上 = at least) are handled as bounds; the
+one assumption that turns them into ranges (a value printed "168 万余" lies below the next step of
+its last digit, 169 万) is an explicit argument, as in
+:func:`chengguan.analysis.nonsite.nonsite_share`.
 """
 
 from __future__ import annotations

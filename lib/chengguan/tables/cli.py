@@ -38,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser(
         "coverage", help="account for every numeral of a source; exit 1 if any is uncovered",
-        description="List how many numerals of the source are covered by an observation or "
-        "excluded, and every uncovered one with its raw line and context.")
+        description="List how many numerals of the source, Arabic and Chinese, are covered by "
+        "an observation or excluded, and every uncovered one with its raw line and context.")
     command.add_argument("source_id", nargs="?", default=None,
                          help=f"the source (default: {sources.PRIMARY_SOURCE_ID})")
     command.add_argument("--source", metavar="ID", dest="source_option",

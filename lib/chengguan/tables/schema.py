@@ -20,6 +20,11 @@ FieldType = Literal["string", "integer", "number", "date", "boolean"]
 # The canonical unit ids, in the order of the unit catalog (chengguan.units), "count" last.
 UNITS = tuple(dict.fromkeys([u.id for u in units.UNITS] + [units.COUNT]))
 QUALIFIERS = ("exact", "more_than", "at_least", "approximate", "at_most")
+# plan_restatement: a plan sentence whose number is not a goal for the plan year but repeats what
+# exists or is in force (6066 workrooms, the 14 categories of a regulation, a class-hour rule).
+STATUSES = ("actual", "target", "plan_restatement")
+EXCLUSION_REASONS = ("date", "year", "document_number", "plan_period", "edition", "programme_name",
+                     "ordinal", "heading", "name", "word")
 
 # Frictionless reads these as booleans by default; validation accepts exactly the same spellings.
 TRUE_VALUES = ("true", "True", "TRUE", "1")
@@ -209,8 +214,9 @@ OBSERVATIONS = TableSchema(
         _ref("scope_id", "scope"),
         Field("period_start", "date", "First day of the period.", required=True),
         Field("period_end", "date", "Last day of the period (inclusive).", required=True),
-        Field("status", "string", "An outcome or a target.", required=True,
-              enum=("actual", "target")),
+        Field("status", "string", "An outcome (actual), a 2023 target, or a plan sentence "
+              "that restates a stock, scope or standard already in force (plan_restatement).",
+              required=True, enum=STATUSES),
         Field("value", "number", "Exact value in the canonical unit.", required=True),
         Field("qualifier", "string", "How the source qualifies the number (余 -> more_than, ...).",
               required=True, enum=QUALIFIERS),
@@ -239,8 +245,7 @@ EXCLUSIONS = TableSchema(
         _ref("source_id", "source"),
         Field("quote", "string", "Verbatim text of the normalized source.", required=True),
         Field("reason", "string", "Why these numerals are not observations.", required=True,
-              enum=("date", "year", "document_number", "plan_period", "edition",
-                    "programme_name", "ordinal")),
+              enum=EXCLUSION_REASONS),
         Field("note", "string", "Anything worth knowing.", multiline=True),
     ),
     foreign_keys=(ForeignKey("source_id", "sources", "source_id"),),

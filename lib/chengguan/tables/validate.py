@@ -286,7 +286,8 @@ class _Validation:
         for row in self.found_quotes("observations", once=True):
             if not self.ok("observations", row, "number_text"):
                 continue
-            found = find_quantities(row["quote"])
+            # 达到 before a number is a floor in a target only (chengguan.quantities).
+            found = find_quantities(row["quote"], target=row["status"] == "target")
             mention = next((m for m in found if m.text == row["number_text"]), None)
             if mention is None:
                 listed = ", ".join(repr(m.text) for m in found) or "none"
