@@ -100,3 +100,14 @@ def test_share_of_all_cases_with_an_exact_total_is_a_point() -> None:
              "all_cases_printed": ("全部", "all cases")}
     table = common.share_table(share, words, "en", digits=1)
     assert list(table["value"]) == ["50 case(s)", "200 case(s)", "25.0%"]
+
+
+def test_indicator_notes_say_what_differs_between_periods() -> None:
+    from chengguan.tables import load_observations
+
+    for lang, word in (("zh", "创建率"), ("en", "创建率 (creation rate")):
+        obs = load_observations(indicator=["regular_squadron_rate", "illegal_building_cases"],
+                                lang=lang)
+        notes = common.indicator_notes(obs, lang)
+        assert len(notes) == 1  # illegal_building_cases has no note
+        assert word in notes.iloc[0, 1]

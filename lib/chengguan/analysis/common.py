@@ -272,6 +272,20 @@ def period_label(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
     return f"{start:%Y-%m-%d}–{end:%Y-%m-%d}" + pick(lang, f"（{days} 天）", f" ({days} days)")
 
 
+def indicator_notes(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The notes of the indicators in ``obs`` that join differently defined periods or sources.
+
+    Columns: indicator (label in ``lang``), note (in ``lang``). One row per indicator with a note,
+    in the order the indicators first appear; show it with every plot or table of the series.
+    ``obs`` comes from ``load_observations`` in the same language (its ``indicator_note``).
+    """
+    label = "indicator_zh" if lang == "zh" else "indicator_en"
+    rows = obs[obs["indicator_note"].fillna("") != ""].drop_duplicates("indicator_id")
+    return pd.DataFrame({pick(lang, "指标", "indicator"): rows[label],
+                         pick(lang, "口径说明", "note"): rows["indicator_note"]}
+                        ).reset_index(drop=True)
+
+
 def data_used(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The observations an analysis rests on, as a readable table with quotes and sources."""
     rows = obs.sort_values(["domain_id", "period_start", "indicator_id", "scope_id"])

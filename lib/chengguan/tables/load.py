@@ -29,7 +29,7 @@ OBSERVATION_COLUMNS = (
     "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "domain_id",
     "domain_name", "parent_id", "unit", "value", "qualifier", "status", "scope_id", "scope_name",
     "scope_kind", "period_start", "period_end", "days", "source_id", "source_title",
-    "source_kind", "reliability", "number_text", "quote", "section", "note",
+    "source_kind", "reliability", "number_text", "quote", "section", "note", "indicator_note",
 )
 
 Ids = str | Iterable[str] | None
@@ -254,7 +254,8 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
         columns={"title": "source_title", "kind": "source_kind"})
     joined = (
         obs.merge(indicators[["indicator_id", "indicator_zh", "indicator_en", "domain_id",
-                              "parent_id", "unit"]], on="indicator_id", how="left")
+                              "parent_id", "unit", "note_zh", "note_en"]],
+                  on="indicator_id", how="left")
         .merge(domains[["domain_id", "domain_zh", "domain_en"]], on="domain_id", how="left")
         .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
                how="left")
@@ -292,7 +293,8 @@ def load_observations(
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     _check_lang(lang)
     out = frame.assign(indicator=frame[f"indicator_{lang}"], domain_name=frame[f"domain_{lang}"],
-                       scope_name=frame[f"scope_{lang}"])
+                       scope_name=frame[f"scope_{lang}"],
+                       indicator_note=frame[f"note_{lang}"].fillna(""))
     return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
 

@@ -194,6 +194,9 @@ INDICATORS = TableSchema(
         Field("unit", "string", "Canonical unit (chengguan.units).", required=True, enum=UNITS),
         Field("description", "string", "Definition and caveats.", multiline=True),
         _ref("parent_id", "indicator this one is a part of", required=False),
+        Field("note_zh", "string", "What differs between the periods or sources this indicator "
+              "joins (in Chinese); shown wherever the series is plotted.", multiline=True),
+        Field("note_en", "string", "The same note in English.", multiline=True),
     ),
     foreign_keys=(
         ForeignKey("domain_id", "domains", "domain_id"),
