@@ -38,7 +38,8 @@ def test_the_columns_of_the_architecture_contract() -> None:
         "observation_id", "indicator_id", "source_id", "scope_id", "period_start", "period_end",
         "status", "value", "qualifier", "number_text", "quote", "section", "note")
     assert schema.INDICATORS.columns == (
-        "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id")
+        "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id",
+        "note_zh", "note_en")
     assert schema.SOURCES.columns == (
         "source_id", "title", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
         "reliability", "reliability_note", "raw_path", "sha256")
