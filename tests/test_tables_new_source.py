@@ -69,13 +69,14 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     # (b) every numeral not yet accounted for
     assert run(data, "coverage", "--source", SOURCE) == 1
     listed = capsys.readouterr().out
-    assert f"{SOURCE}: 30 mentions: 0 covered, 0 excluded, 30 uncovered" in listed
+    assert f"{SOURCE}: 40 mentions: 0 covered, 0 excluded, 40 uncovered" in listed
+    assert "  Chinese numerals: 10 mentions: 0 covered, 0 excluded, 10 uncovered" in listed
     assert f"data/{source['raw_path']}:25: 境质量。依法查处违法建筑案件 ⟦6120 起⟧" in listed
 
     # (c) draft rows; recurring indicators are recognised by their wording
     draft_dir = tmp_path / "draft"
     assert run(data, "draft", "--source", SOURCE, "--year", "2023", "--out", str(draft_dir)) == 0
-    assert "15 observations (14 of known indicators), 1 new indicators, 5 exclusions" in (
+    assert "15 observations (14 of known indicators), 1 new indicators, 13 exclusions" in (
         capsys.readouterr().out)
     observations = {r["quote"]: r for r in rows(draft_dir / "observations.csv")}
     drafted = {quote: (r["indicator_id"], r["value"], r["status"], r["period_start"])
@@ -92,7 +93,9 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     # Under the plan's heading, a target for the next year.
     assert drafted["依法拆除违法户外广告设施 1000 块以上"] == (
         "outdoor_ad_facilities_removed_panels", "1000", "target", "2024-01-01")
-    assert observations["依法拆除违法户外广告设施 1000 块以上"]["qualifier"] == "more_than"
+    assert observations["依法拆除违法户外广告设施 1000 块以上"]["qualifier"] == "at_least"
+    # the last plan restated its workroom stock, so the draft proposes the same status
+    assert drafted["健全 6100 家"][2] == "plan_restatement"
     assert observations["依法查处违法建筑案件 6120 起"]["section"] == (
         "2023 年工作总结 > 一、强化重点领域执法保障… > （一）持续提升生态环境质量")
     (new_indicator,) = rows(draft_dir / "indicators.csv")
@@ -101,7 +104,10 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     exclusions = {r["quote"]: r["reason"] for r in rows(draft_dir / "exclusions.csv")}
     assert exclusions == {"沪城管执〔2024〕9号": "document_number", "2023 年": "year",
                           "2024 年": "year", "2024 年 1 月 26 日": "date",
-                          "2024年1月26日": "date"}
+                          "2024年1月26日": "date", "一、强化重点": "heading",
+                          "一、加大重点": "heading", "二、坚持党建": "heading",
+                          "（一）": "heading", "（二）": "heading", "（三）": "heading",
+                          "（四）": "heading", "便一线": "word"}
 
     # (d) an unreviewed draft is refused, nothing is written, problems point into the draft
     before = snapshot(data)
@@ -123,10 +129,10 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     write_rows(draft_dir / "observations.csv", reviewed)
 
     assert run(data, "append", str(draft_dir)) == 0
-    assert "appended 1 indicators, 15 observations, 5 exclusions" in capsys.readouterr().out
+    assert "appended 1 indicators, 15 observations, 13 exclusions" in capsys.readouterr().out
     assert run(data, "validate") == 0
     assert run(data, "coverage", "--source", SOURCE) == 0
-    assert f"{SOURCE}: 30 mentions: 15 covered, 15 excluded, 0 uncovered" in (
+    assert f"{SOURCE}: 40 mentions: 15 covered, 25 excluded, 0 uncovered" in (
         capsys.readouterr().out)
     assert run(data, "datapackage", "--check") == 0
 

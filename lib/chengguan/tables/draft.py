@@ -9,7 +9,9 @@ For every mention that ``coverage`` finds uncovered in a source, :func:`draft` p
   ``illegal_building_cases``). Among several candidates, one from a section with a similar
   heading wins, then the longest match; a tie between indicators is left for review. This is
   how recurring indicators fill themselves in for a new period;
-- an **exclusion** for a date, a year, a document number or a plan period;
+- an **exclusion** for a date, a year, a document number or a plan period, and for a Chinese
+  numeral that numbers a heading (（一）, 一、, 一是), an ordinal or edition (第二批, 第五届), or has
+  no counting unit (the 一 of 进一步: drafted as a ``word`` for the reviewer to check);
 - otherwise a **new indicator** (with a placeholder id, the words before the number as its
   Chinese name, its unit, the domain of its section's other rows) and its observation.
 
@@ -52,6 +54,14 @@ _EXCLUDED = (  # (reason, pattern) tried in order on the normalized text around 
     ("document_number", re.compile(r"[\u4e00-\u9fff]{0,4}〔[0-9]{4}〕\s*[0-9]+\s*号")),
     ("date", re.compile(r"[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")),
     ("plan_period", re.compile(r"[（(][0-9]{4}\s*[—–\-－]\s*[0-9]{4}\s*年[）)]")),
+)
+_CN = "[零〇一二两三四五六七八九十百千]+"
+_CHINESE_EXCLUDED = (  # the same, for Chinese numerals that are not figures
+    ("heading", re.compile(rf"[（(]{_CN}[）)]")),  # （一）
+    ("heading", re.compile(rf"{_CN}、[^、，。；]{{1,4}}")),  # 一、强化… (a part number)
+    ("heading", re.compile(rf"(?<![^。；：\s]){_CN}是")),  # 一是… at the start of a clause
+    ("edition", re.compile(rf"第{_CN}届")),
+    ("ordinal", re.compile(rf"第{_CN}[^\s，。；、“”]?")),
 )
 
 
@@ -135,8 +145,12 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
             reason, region = exclusion
             quote = text.text[region[0]:region[1]]
             if all(row["quote"] != quote for row in result.rows["exclusions"]):
+                review = f"{reason}: excludes every occurrence of this quote"
+                if reason == "word":
+                    review += ("; CHECK: a Chinese numeral without a counting unit, part of a word "
+                               "or a name? Figures such as 四阶段 become observations instead")
                 result.rows["exclusions"].append({
-                    "review": f"{reason}: excludes every occurrence of this quote",
+                    "review": review,
                     "exclusion_id": f"{source_id}_x{len(result.rows['exclusions']) + 1:02d}",
                     "source_id": source_id, "quote": quote, "reason": reason, "note": ""})
             excluded += text.find_all(quote)
@@ -163,6 +177,11 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
             observation["indicator_id"] = chosen.indicator_id
             observation["review"] = (f"matched {chosen.indicator_id}: {chosen.observation_id} "
                                      f"says {chosen.quote!r}")
+            if status == "target" and chosen.status == "plan_restatement":
+                # the last plan restated this figure (a stock or a scope), so this one likely does
+                observation["status"] = status = "plan_restatement"
+                observation["review"] += ("; CHECK: drafted as plan_restatement like that row, "
+                                          "make it a target if the plan sets it as a goal")
             used[(chosen.indicator_id, status)] += 1
             if used[(chosen.indicator_id, status)] > 1:
                 observation["review"] += ("; CHECK: this indicator is drafted more than once "
@@ -340,6 +359,15 @@ def _exclusion(text: str, span: tuple[int, int], quantity: Quantity
                 return reason, match.span()
     if quantity.unit == "year":
         return "year", span
+    if quantity.numeral == "chinese":
+        for reason, pattern in _CHINESE_EXCLUDED:
+            for match in pattern.finditer(text, window_start, span[1] + 30):
+                if match.start() <= span[0] and span[1] <= match.end():
+                    return reason, match.span()
+        if quantity.unit == "count":
+            # A Chinese numeral with no counting unit is most often part of a word or a name
+            # (进一步, 一江一河); the reviewer turns the few figures (四阶段) into observations.
+            return "word", (max(0, span[0] - 1), min(len(text), span[1] + 1))
     return None
 
 
