@@ -22,9 +22,21 @@ from chengguan import stats
     (50, "at_most", "不超过 50 家", 0, 50),
     (2790000, "approximate", "约279万元", 2785000, 2795000),
     (100, "approximate", "近 100 人", 99, 100),
+    # Chinese numerals and English pages, read by the parser
+    (10, "exact", "十类", 10, 10),
+    (74000, "exact", "74,000 cases", 74000, 74000),  # printed in full: read as exact
+    (3100, "more_than", "More than 3,100", 3100, math.inf),  # like 超过: no ceiling
+    (2400, "approximate", "Nearly 2,400 cases", 2399, 2400),
+    (120000, "more_than", "12万多起", 120000, 130000),
+    (98, "at_least", "达到 98%", 98, math.inf),
 ])
 def test_printed_bounds(value: float, qualifier: str, text: str, low: float, high: float) -> None:
     assert stats.printed_bounds(value, qualifier, text) == pytest.approx((low, high))
+
+
+def test_a_text_without_a_figure_is_refused() -> None:
+    with pytest.raises(ValueError, match="no figure in 'abc'"):
+        stats.rounding_step("abc")
 
 
 def test_bounds_frame_is_keyed_like_the_observations() -> None:

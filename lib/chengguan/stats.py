@@ -14,7 +14,6 @@ what a ratio was computed from.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -178,29 +177,33 @@ def implied_count_range(share_percent: float, total: float, decimals: int) -> tu
 # interval is the largest uncertainty of most figures in these reports, far larger than counting
 # noise, so the notebooks carry it through every ratio (``ratio_bounds``).
 
-_NUMERAL = re.compile(r"(\d+(?:\.(\d+))?)\s*(万|亿)?")
-_MULTIPLIERS = {None: 1, "万": 10_000, "亿": 100_000_000}
-_UNBOUNDED_ABOVE = ("以上", "超过", "逾", "不少于", "至少", "达到")
-_NEARLY = ("近",)
+_UNBOUNDED_ABOVE = ("以上", "超过", "逾", "不少于", "至少", "达到", "more than", "over",
+                    "at least")
+_NEARLY = ("近", "nearly", "almost")
 
 
 def rounding_step(number_text: str) -> float:
     """The place value of the last printed digit of a figure: "22.5万" -> 1000, "89.4%" -> 0.1.
 
-    A whole number written in full ("5334 起") has step 1. For "余" figures the step of an integer
-    is that of its last non-zero digit ("4000 余" -> 1000), the reading of "余" as "and a
-    remainder below the next unit".
+    A whole number written in full ("5334 起", "十类", "74,000 cases") has step 1. For "余" figures
+    the step of an integer is that of its last non-zero digit ("4000 余" -> 1000), the reading of
+    "余" as "and a remainder below the next unit". The figure is read by the quantity parser, so
+    Chinese numerals and thousands separators count as they are written.
     """
-    match = _NUMERAL.search(number_text)
-    if match is None:
-        raise ValueError(f"no Arabic numeral in {number_text!r}")
-    whole, decimals, multiplier = match.group(1), match.group(2), match.group(3)
-    scale = _MULTIPLIERS[multiplier]
-    if decimals:
-        return scale * 10.0 ** (-len(decimals))
+    from chengguan.quantities import QuantityParseError, parse_quantity
+
+    try:
+        quantity = parse_quantity(number_text)
+    except QuantityParseError as error:
+        raise ValueError(f"no figure in {number_text!r}: {error}") from None
+    exponent = quantity.number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    scale = quantity.multiplier
+    if exponent < 0:
+        return scale * 10.0 ** exponent
     if "余" in number_text or "多" in number_text:
-        digits = whole.rstrip("0")
-        return scale * 10.0 ** (len(whole) - len(digits))
+        whole = str(int(quantity.number))
+        return scale * 10.0 ** (len(whole) - len(whole.rstrip("0")))
     return float(scale)
 
 
@@ -210,7 +213,8 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     - exact: the rounding interval, ``value ± step/2`` (a whole number written in full is exact:
       ``[value, value]``, since counts are whole);
     - more_than: "余"/"多" mean a remainder below the next unit of the last printed digit
-      (``(value, value + step)``, returned closed); "超过"/"逾" give no upper bound (``inf``);
+      (``(value, value + step)``, returned closed); "超过"/"逾"/"more than" give no upper bound
+      (``inf``);
     - at_least (以上, 不少于, 至少, 达到): ``[value, inf)``;
     - at_most: ``[0, value]``;
     - approximate: "近" (nearly) ``[value - step, value]``; otherwise the rounding interval.
@@ -219,8 +223,9 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     half = step / 2 if step > 1 or "." in number_text else 0.0
     if qualifier == "exact":
         return float(value - half), float(value + half)
+    words = number_text.lower()
     if qualifier == "more_than":
-        if any(word in number_text for word in _UNBOUNDED_ABOVE):
+        if any(word in words for word in _UNBOUNDED_ABOVE):
             return float(value), math.inf
         return float(value), float(value + step)
     if qualifier == "at_least":
@@ -228,7 +233,7 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     if qualifier == "at_most":
         return 0.0, float(value)
     if qualifier == "approximate":
-        if any(word in number_text for word in _NEARLY):
+        if any(word in words for word in _NEARLY):
             return float(value - step), float(value)
         return float(value - step / 2), float(value + step / 2)
     raise ValueError(f"unknown qualifier {qualifier!r}")
