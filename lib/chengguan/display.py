@@ -186,12 +186,12 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
         rows.append([
             f'{span(row.indicator)}<br><code class="obs-id">{esc(row.observation_id)}</code>',
             f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
-            f"{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}"
-            f'<br><small>{printed}</small>',
+            f'<div style="min-width:8em">{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}'
+            f"<br><small>{printed}</small></div>",
             f"<div {wide}>{span(row.quote, 'q')}</div>",
-            _link(row.source_title, urls.get(row.source_id)) + "<br><small>"
-            + esc(labels["column.reliability"]) + ": "
-            + esc(labels[f"reliability.{row.reliability}"]) + "</small>",
+            '<div style="min-width:10em">' + _link(row.source_title, urls.get(row.source_id))
+            + "<br><small>" + esc(labels["column.reliability"]) + ": "
+            + esc(labels[f"reliability.{row.reliability}"]) + "</small></div>",
         ] + ([f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>']
              if lang == "en" else []))
     return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
