@@ -208,3 +208,18 @@ def test_vocabularies_are_read_from_the_build_root(root):
     assert m.runs[0].resolved() == {"district": "xuhui"}
     with pytest.raises(ParameterError, match="'pudong' is not one of 'xuhui'"):
         m.runs[1].resolved()
+
+
+def test_the_site_settings_and_the_site_pages_names(root):
+    site = manifest(root, '[site]\nprimary_source = "s1"\ndownloads = "pkg.mod:export"\n').site
+    assert (site.primary_source, site.downloads) == ("s1", "pkg.mod:export")
+    assert manifest(root, "").site.downloads is None
+    assert "site: downloads must be 'module:function'" in problems(root, '[site]\ndownloads = "export"\n')
+    assert "site: unknown key(s) title" in problems(root, '[site]\ntitle = "x"\n')
+    for reserved in ("index", "index.en", "build"):  # the site's own pages
+        assert "is not a valid file name" in problems(root, f"""
+[[runs]]
+name = "{reserved}"
+notebook = "demo"
+title = "X"
+""")

@@ -207,3 +207,52 @@ def test_the_home_page_says_what_the_collection_is_its_source_and_how_to_cite(bu
     assert '<a href="data/observations.csv">observations.csv</a>' in page and "2.0 KB" in page
     en = render_home(runs, INFO, "en")
     assert "How to cite" in en and "Data downloads" in en and re.search(r"3 further sources", en)
+
+
+# -- data downloads ---------------------------------------------------------------------------------
+
+
+def with_downloads(layout, target):
+    with open(layout.manifest, "a", encoding="utf-8") as f:
+        f.write(f'\n[site]\ndownloads = "{target}"\n')
+
+
+def test_downloads_are_exported_when_data_change_and_linked(built, tmp_path):
+    import shutil
+
+    from fixtures import downloads
+    from fixtures.project import layout_of
+
+    shutil.copytree(built[0].root, tmp_path / "p")
+    layout = layout_of(tmp_path / "p")
+    with_downloads(layout, "fixtures.downloads:export")
+    downloads.CALLS.clear()
+    code, out, _ = run_build(layout, "contract-zh", "contract-en")
+    assert code == 0 and downloads.CALLS == [layout.downloads]
+    assert (layout.downloads / "observations.csv").is_file()
+    # The reports gain their link to the downloads (re-rendered, not executed), the home page a list.
+    assert "contract-zh  re-rendered" in out
+    bar = read(layout, "contract-zh.html")
+    assert 'href="index.html#data"' in bar[bar.index('<nav class="topbar">'):bar.index("</nav>")]
+    assert '<a href="data/observations.csv">observations.csv</a>' in read(layout, "index.html")
+    # Nothing changed: no second export. Data changed: exported again.
+    run_build(layout, "contract-zh")
+    assert len(downloads.CALLS) == 1
+    with open(layout.data / "scopes.csv", "a", encoding="utf-8") as f:
+        f.write("jingan,district,静安区,Jing'an\n")
+    run_build(layout, "contract-zh")
+    assert len(downloads.CALLS) == 2
+
+
+def test_a_refused_export_is_reported_and_the_reports_still_build(built, tmp_path):
+    import shutil
+
+    from fixtures.project import layout_of
+
+    shutil.copytree(built[0].root, tmp_path / "p")
+    layout = layout_of(tmp_path / "p")
+    with_downloads(layout, "fixtures.downloads:refuse")
+    code, out, err = run_build(layout, "contract-zh")
+    assert code == 0 and "contract-zh  skipped" in out
+    assert "chengguan-build: data downloads not written (fixtures.downloads:refuse): the tables have 2 problems" in err
+    assert not layout.downloads.exists()

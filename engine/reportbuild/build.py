@@ -139,6 +139,36 @@ def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: 
     write_site(runs, info, layout.outputs, atomic_write_text)
 
 
+def export_downloads(manifest: Manifest, layout: Layout, state: BuildState, err: TextIO) -> None:
+    """Write the data downloads (``outputs/data/``) with the manifest's ``[site] downloads``
+    function, when the data or the libraries changed since the last export, or they are missing.
+
+    A refusal (e.g. tables that do not validate) leaves the last downloads as they were and is
+    reported; the reports still build.
+    """
+    target = manifest.site.downloads
+    if target is None:
+        return
+    from reportbuild.plan import digest, library_sources, tree_digest
+
+    key = digest([target, tree_digest(layout.data, state.files),
+                  [tree_digest(path, state.files) for path in library_sources(manifest, layout)]])
+    present = layout.downloads.is_dir() and any(layout.downloads.iterdir())
+    if key == state.downloads and present:
+        return
+    import importlib
+
+    module, _, function = target.partition(":")
+    try:
+        getattr(importlib.import_module(module), function)(layout.downloads, layout.data)
+    except Exception as error:  # the export's own refusal, or any failure: the reports still build
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        err.write(f"chengguan-build: data downloads not written ({target}): {first}\n")
+        return
+    state.downloads = key
+    state.save(layout.state_file)
+
+
 def _all_parameters(manifest: Manifest, selected: Mapping[str, dict]) -> dict[str, dict]:
     """Resolved parameters of every run for the site (explicit ones where a run is invalid)."""
     resolved = dict(selected)
@@ -197,6 +227,8 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
                   options: BuildOptions, out: TextIO, err: TextIO,
                   on_event: Callable[[Started | Result | None], None] | None) -> int:
     state = BuildState.load(layout.state_file)
+    # Before the plan: whether downloads exist decides the reports' links to them.
+    export_downloads(manifest, layout, state, err)
     decisions = plan(runs, parameters, manifest, layout, state, options.force, options.versions)
     by_name = {d.run.name: d for d in decisions}
     todo = _order(decisions, state)

@@ -14,7 +14,7 @@ from typing import Any
 from chengguan.params import ParameterError, ParamSpec, SpecError, make_specs, read_notebook_parameters, validate
 
 TOP_KEYS = frozenset({"build", "site", "notebooks", "runs"})
-SITE_KEYS = frozenset({"primary_source"})
+SITE_KEYS = frozenset({"primary_source", "downloads"})
 BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries"})
 NOTEBOOK_KEYS = frozenset({"parameters"})
 RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", "matrix", "timeout", "show_code"})
@@ -45,6 +45,8 @@ class BuildSettings:
 class SiteSettings:
     # The source_id (data/sources.csv) the home page names as the collection's source.
     primary_source: str | None = None
+    # "module:function" that writes the data downloads: function(outdir, data_dir) -> files written.
+    downloads: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,12 @@ def _parse_site(table: Any, problems: list[str]) -> SiteSettings:
     table = _table(table, "site", problems)
     _unknown_keys(table, SITE_KEYS, "site", problems)
     try:
-        return SiteSettings(primary_source=_typed(table, "primary_source", (str, type(None)), None))
+        downloads = _typed(table, "downloads", (str, type(None)), None)
+        if downloads is not None and not re.fullmatch(r"[\w.]+:\w+", downloads):
+            problems.append(f"site: downloads must be 'module:function', not {downloads!r}")
+            downloads = None
+        return SiteSettings(primary_source=_typed(table, "primary_source", (str, type(None)), None),
+                            downloads=downloads)
     except TypeError as err:
         problems.append(f"site: {err}")
         return SiteSettings()

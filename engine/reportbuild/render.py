@@ -113,7 +113,7 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
                         prepared.warnings.append(f"cell {number_} wrote to stderr (left out of the HTML): {first[:200]}")
                     continue
                 if kind in ("execute_result", "display_data") and set(output.get("data", {})) <= {"text/plain"}:
-                    shown = str(output.get("data", {}).get("text/plain", ""))[:80]
+                    shown = " ".join(str(output.get("data", {}).get("text/plain", "")).split())[:80]
                     prepared.warnings.append(f"cell {number_} shows a bare value (left out of the HTML): {shown}")
                     continue
                 outputs.append(output)

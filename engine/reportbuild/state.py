@@ -37,6 +37,7 @@ class RunRecord:
 class BuildState:
     runs: dict[str, RunRecord] = field(default_factory=dict)
     files: dict[str, list[Any]] = field(default_factory=dict)  # the stat cache of fingerprint.py
+    downloads: str | None = None  # digest of the data and code outputs/data/ was last exported from
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
@@ -48,12 +49,13 @@ class BuildState:
         if data.get("format") != FORMAT:
             return cls()
         runs = {name: RunRecord(**record) for name, record in data.get("runs", {}).items()}
-        return cls(runs=runs, files=data.get("files", {}))
+        return cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"))
 
     def save(self, path: Path) -> None:
         data = {
             "format": FORMAT,
             "runs": {name: asdict(record) for name, record in sorted(self.runs.items())},
             "files": self.files,
+            "downloads": self.downloads,
         }
         atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
