@@ -41,3 +41,7 @@ RUNS.update({
     "ecology_construction_waste-en": ("ecology_construction_waste",
                                       {"lang": "en", "include_illegal_buildings": False}),
 })
+RUNS.update({
+    "workforce_supervision-zh": ("workforce_supervision", {"lang": "zh"}),
+    "workforce_supervision-en": ("workforce_supervision", {"lang": "en", "confidence": 0.9}),
+})

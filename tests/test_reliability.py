@@ -337,6 +337,7 @@ POISONED_RUNS = {
     "district": ("district_profile", {"lang": "en", "district": "xuhui"}),
     "epidemic": ("epidemic_duty", {"lang": "en"}),
     "ecology": ("ecology_construction_waste", {"lang": "zh"}),
+    "workforce": ("workforce_supervision", {"lang": "en"}),
 }
 
 

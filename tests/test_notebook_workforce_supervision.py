@@ -1,0 +1,54 @@
+"""The workforce, training and supervision report, executed in both languages."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, markdown_text, reports, results
+
+from chengguan.stats import poisson_rate
+
+STEM = "workforce_supervision"
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_problems_per_case_file_and_the_confidence_parameter(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])["problems_per_case_file"]
+    en = results(executed["en"])["problems_per_case_file"]
+    assert zh["headline"]
+    assert zh["value"] == pytest.approx(1672 / 332) == en["value"]
+    # 95% in zh (default), 90% in en: the interval narrows
+    assert zh["lower"] == pytest.approx(poisson_rate(1672, 332, 0.95).low)
+    assert en["lower"] == pytest.approx(poisson_rate(1672, 332, 0.9).low)
+    assert en["lower"] > zh["lower"]
+
+
+def test_the_rectification_rate_fits_no_rounded_count(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    # 39/59 = 66.1%, 40/59 = 67.8%: no whole count rounds to 67%
+    assert zh["rectified_counts_fitting_67pct"]["value"] == 0
+    assert zh["problems_per_squadron_checked"]["value"] == pytest.approx(59 / 30)
+    # 99.1% of 211 is 209 recruits, so 2 did not qualify
+    assert zh["new_recruits_not_qualified"]["value"] == 2
+
+
+def test_targets_against_2022(executed: dict[str, nbformat.NotebookNode]) -> None:
+    en = results(executed["en"])
+    gap = en["regular_squadron_gap_points"]
+    # 98% against 97.6% printed to one decimal (97.55-97.65)
+    assert gap["lower"] == pytest.approx(0.35) and gap["upper"] == pytest.approx(0.45)
+    assert en["courseware_target_pct_of_2022"]["value"] == pytest.approx(15 / 23 * 100)
+    assert "创建率" in markdown_text(executed["en"])
