@@ -22,6 +22,9 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "district-minhang-zh": ("district_profile", {"lang": "zh", "district": "minhang"}),
     "district-pudong-en": ("district_profile", {"lang": "en", "district": "pudong"}),
     "district-putuo-zh": ("district_profile", {"lang": "zh", "district": "putuo"}),
+    "districts_side_by_side-zh": ("districts_side_by_side", {"lang": "zh"}),
+    "districts_side_by_side-en": ("districts_side_by_side", {"lang": "en", "reference_summary_share": 60.0,
+                                                             "include_units": False}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),

@@ -64,3 +64,36 @@ def test_count_ratio_is_the_exact_conditional_interval() -> None:
     assert rate.low == pytest.approx(lo / (1 - lo) * 1000)
     assert rate.high == pytest.approx(hi / (1 - hi) * 1000)
     assert stats.count_ratio(0, 5).low == 0
+
+
+def _rows(*rows: tuple[str, str, str, str, float, str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["observation_id", "indicator_id", "source_id", "scope_id",
+                                        "value", "qualifier", "number_text"])
+    return frame.assign(period_start=pd.Timestamp("2021-01-01"), period_end=pd.Timestamp("2021-12-31"))
+
+
+def test_paired_ratios_pair_figures_of_one_source_scope_and_period() -> None:
+    obs = _rows(("a1", "fines", "s1", "minhang", 2790000, "approximate", "约279万元"),
+                ("a2", "cases", "s1", "minhang", 12201, "exact", "12201件"),
+                ("b1", "fines", "s2", "changning", 3300000, "more_than", "330万余元"),
+                ("b2", "cases", "s2", "changning", 3062, "exact", "3062件"),
+                ("c1", "cases", "s3", "pudong", 10, "exact", "10件"))  # no numerator: no ratio
+    out = stats.paired_ratios(obs, [("fine_per_case", "fines", "cases", 1)]).set_index("scope_id")
+    assert sorted(out.index) == ["changning", "minhang"]
+    minhang = out.loc["minhang"]
+    assert (minhang.numerator_id, minhang.denominator_id) == ("a1", "a2")
+    assert minhang.value == pytest.approx(2790000 / 12201)
+    assert (minhang.low, minhang.high) == pytest.approx((2785000 / 12201, 2795000 / 12201))
+    # 330万余: more than 3.3 million, below 3.4 million
+    assert out.loc["changning", "high"] == pytest.approx(3400000 / 3062)
+
+
+def test_paired_ratios_never_mix_periods_and_refuse_ambiguous_groups() -> None:
+    obs = _rows(("a1", "fines", "s1", "minhang", 100, "exact", "100元"),
+                ("a2", "cases", "s1", "minhang", 4, "exact", "4件"))
+    later = obs.assign(period_start=pd.Timestamp("2023-01-01"), period_end=pd.Timestamp("2023-12-31"))
+    mixed = pd.concat([obs.iloc[[0]], later.iloc[[1]]], ignore_index=True)
+    assert stats.paired_ratios(mixed, [("r", "fines", "cases", 1)]).empty
+    doubled = pd.concat([obs, obs.iloc[[1]].assign(observation_id="a3")], ignore_index=True)
+    with pytest.raises(ValueError, match="several rows"):
+        stats.paired_ratios(doubled, [("r", "fines", "cases", 1)])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from typing import Literal
 
 from statsmodels.stats.proportion import proportion_confint
@@ -286,3 +287,37 @@ def count_ratio(numerator: float, denominator: float, confidence: float = 0.95, 
         method="exact conditional ratio of two Poisson counts", confidence=confidence,
         per=per, note=note,
     )
+
+
+RATIO_KEY = ("source_id", "scope_id", "period_start", "period_end")
+"""Rows of one source, scope and period: the figures a ratio may pair (same count, same time)."""
+
+
+def paired_ratios(obs: pd.DataFrame, pairs: Sequence[tuple[str, str, str, float]], *,
+                  key: Sequence[str] = RATIO_KEY) -> pd.DataFrame:
+    """``numerator / denominator * per`` wherever one group of ``obs`` holds both indicators.
+
+    ``obs`` are rows of ``load_observations``; ``pairs`` are ``(ratio_id, numerator indicator_id,
+    denominator indicator_id, per)``. A group is one value of ``key`` (by default one source, scope
+    and period, so that a ratio never mixes sources or years). Columns: ratio_id, the ``key``
+    columns, numerator_id and denominator_id (the observation ids), value, and low and high, the
+    range the two printed figures allow (``printed_bounds`` through ``ratio_bounds``). A group
+    holding an indicator twice is an error: the ratio would be ambiguous.
+    """
+    columns = ["ratio_id", *key, "numerator_id", "denominator_id", "value", "low", "high"]
+    # low and high are always recomputed from the printed figures (a frame may carry older ones)
+    with_bounds = obs.drop(columns=["low", "high"], errors="ignore").join(bounds(obs)[["low", "high"]])
+    rows = []
+    for group_key, group in with_bounds.groupby(list(key), sort=True):
+        duplicated = group.indicator_id[group.indicator_id.duplicated()]
+        by_indicator = group.set_index("indicator_id")
+        for ratio_id, numerator, denominator, per in pairs:
+            if numerator not in by_indicator.index or denominator not in by_indicator.index:
+                continue
+            if numerator in set(duplicated) or denominator in set(duplicated):
+                raise ValueError(f"{ratio_id}: several rows of one indicator in the group {group_key}")
+            num, den = by_indicator.loc[numerator], by_indicator.loc[denominator]
+            low, high = ratio_bounds(num.low, num.high, den.low, den.high, per=per)
+            rows.append([ratio_id, *(group_key if isinstance(group_key, tuple) else (group_key,)),
+                         num.observation_id, den.observation_id, num.value / den.value * per, low, high])
+    return pd.DataFrame(rows, columns=columns)
