@@ -93,7 +93,8 @@ def test_paired_ratios_never_mix_periods_and_refuse_ambiguous_groups() -> None:
                 ("a2", "cases", "s1", "minhang", 4, "exact", "4件"))
     later = obs.assign(period_start=pd.Timestamp("2023-01-01"), period_end=pd.Timestamp("2023-12-31"))
     mixed = pd.concat([obs.iloc[[0]], later.iloc[[1]]], ignore_index=True)
-    assert stats.paired_ratios(mixed, [("r", "fines", "cases", 1)]).empty
+    empty = stats.paired_ratios(mixed, [("r", "fines", "cases", 1)])
+    assert empty.empty and pd.api.types.is_datetime64_any_dtype(empty.period_start)
     doubled = pd.concat([obs, obs.iloc[[1]].assign(observation_id="a3")], ignore_index=True)
     with pytest.raises(ValueError, match="several rows"):
         stats.paired_ratios(doubled, [("r", "fines", "cases", 1)])

@@ -320,4 +320,6 @@ def paired_ratios(obs: pd.DataFrame, pairs: Sequence[tuple[str, str, str, float]
             low, high = ratio_bounds(num.low, num.high, den.low, den.high, per=per)
             rows.append([ratio_id, *(group_key if isinstance(group_key, tuple) else (group_key,)),
                          num.observation_id, den.observation_id, num.value / den.value * per, low, high])
-    return pd.DataFrame(rows, columns=columns)
+    # typed even when empty, so that callers can use .dt on the periods of no ratio at all
+    types = {**{k: obs[k].dtype for k in key}, "value": "float64", "low": "float64", "high": "float64"}
+    return pd.DataFrame(rows, columns=columns).astype(types)
