@@ -25,6 +25,9 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "districts_side_by_side-zh": ("districts_side_by_side", {"lang": "zh"}),
     "districts_side_by_side-en": ("districts_side_by_side", {"lang": "en", "reference_summary_share": 60.0,
                                                              "include_units": False}),
+    "urban_safety-zh": ("urban_safety", {"lang": "zh"}),
+    "urban_safety-en": ("urban_safety", {"lang": "en", "sites_per_case": 2.0,
+                                         "self_built_in_safety_cases": False}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),
