@@ -338,6 +338,7 @@ POISONED_RUNS = {
     "epidemic": ("epidemic_duty", {"lang": "en"}),
     "ecology": ("ecology_construction_waste", {"lang": "zh"}),
     "workforce": ("workforce_supervision", {"lang": "en"}),
+    "safety": ("urban_safety", {"lang": "zh"}),
 }
 
 
