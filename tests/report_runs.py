@@ -51,3 +51,7 @@ RUNS.update({
     "workforce_supervision-zh": ("workforce_supervision", {"lang": "zh"}),
     "workforce_supervision-en": ("workforce_supervision", {"lang": "en", "confidence": 0.9}),
 })
+RUNS.update({
+    "reform_coordination-zh": ("reform_coordination", {"lang": "zh"}),
+    "reform_coordination-en": ("reform_coordination", {"lang": "en", "plan_terms": "联动 街镇"}),
+})

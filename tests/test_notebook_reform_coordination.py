@@ -1,0 +1,40 @@
+"""Township reform and inter-agency co-ordination, executed in both languages on the real tables."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, reports, results
+
+from chengguan.sources import sections
+
+STEM = "reform_coordination"
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_joint_system_share_compares_cases_with_cases(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    share = results(executed["zh"])["joint_outdoor_ad_share"]
+    assert share["value"] == pytest.approx(419 / 2352 * 100)
+    assert share["headline"]
+    # 17万条 is printed to the whole 万: 165,000-175,000 records
+    muck = results(executed["en"])["muck_records"]
+    assert (muck["lower"], muck["upper"]) == (165000, 175000)
+
+
+def test_plan_terms_parameter(executed: dict[str, nbformat.NotebookNode]) -> None:
+    plan = sections().query("part == 'plan_2023'")
+    sentences = plan.text.str.split("。").explode()
+    assert results(executed["zh"])["plan_sentences"]["value"] == sentences.str.contains("街镇").sum()
+    assert results(executed["en"])["plan_sentences"]["value"] == sentences.str.contains("联动").sum()
