@@ -51,6 +51,7 @@ def test_parameters_reach_the_analysis(executed: dict[str, nbformat.NotebookNode
     zh = results(executed["zh"])["cases_per_day_first_week"]
     en = results(executed["en"])["cases_per_day_first_week"]
     assert zh["value"] == pytest.approx(190 / 6) and en["value"] == pytest.approx(190 / 7)
-    # the confidence level reaches the counting-noise interval: 90% in zh, 95% in en
-    assert zh["lower"] == pytest.approx(poisson_rate(190, 6, 0.9).low)
-    assert en["lower"] == pytest.approx(poisson_rate(190, 7, 0.95).low)
+    # its range is the larger uncertainty, the period length: 190 cases over 7 or 6 days
+    assert (zh["lower"], zh["upper"]) == (pytest.approx(190 / 7), pytest.approx(190 / 6))
+    # counting noise on 190 cases is of the same size, not smaller: the page says so
+    assert poisson_rate(190, 6, 0.9).high - poisson_rate(190, 6, 0.9).low > 190 / 6 - 190 / 7

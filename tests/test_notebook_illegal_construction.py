@@ -25,7 +25,8 @@ def test_demolitions_outnumber_cases(executed: dict[str, nbformat.NotebookNode])
     zh = results(executed["zh"])
     # Pudong's 10,383 existing structures demolished in 2023 against the city's 5,334 cases of 2022
     assert zh["pudong_2023_structures_vs_city_2022_cases"]["value"] == pytest.approx(10383 / 5334)
-    assert zh["pudong_2023_structures_vs_city_2022_cases"]["headline"]
+    assert zh["area_threshold_for_cases_to_cover_all"]["headline"]
+    assert not zh["pudong_2023_structures_vs_city_2022_cases"]["headline"]
     # 250.47万 m² stands for 2,504,650-2,504,750 m²
     area = zh["citywide_area_demolished_2022"]
     assert (area["lower"], area["value"], area["upper"]) == (2504650, 2504700, 2504750)
