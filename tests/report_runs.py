@@ -55,3 +55,7 @@ RUNS.update({
     "reform_coordination-zh": ("reform_coordination", {"lang": "zh"}),
     "reform_coordination-en": ("reform_coordination", {"lang": "en", "plan_terms": "联动 街镇"}),
 })
+RUNS.update({
+    "community_law-zh": ("community_law", {"lang": "zh"}),
+    "community_law-en": ("community_law", {"lang": "en", "procedure": "all"}),
+})

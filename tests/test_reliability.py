@@ -339,6 +339,7 @@ POISONED_RUNS = {
     "ecology": ("ecology_construction_waste", {"lang": "zh"}),
     "workforce": ("workforce_supervision", {"lang": "en"}),
     "safety": ("urban_safety", {"lang": "zh"}),
+    "community": ("community_law", {"lang": "zh"}),
 }
 
 

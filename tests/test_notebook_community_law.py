@@ -1,0 +1,49 @@
+"""The community-service, publicity and law report, executed in both languages."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, markdown_text, reports, results
+
+STEM = "community_law"
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_hotline_and_no_penalty_against_the_case_total(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    hotline = zh["hotline_tickets_per_100_cases"]
+    assert hotline["headline"]
+    # 8.3万 stands for 82,500-83,500 tickets, 10.8万余 for 108,000-109,000 cases
+    assert hotline["lower"] == pytest.approx(82500 / 109000 * 100)
+    assert hotline["upper"] == pytest.approx(83500 / 108000 * 100)
+    share = zh["not_penalized_pct_of_cases"]
+    assert share["lower"] == pytest.approx(500 / 109000 * 100)
+    assert share["upper"] == pytest.approx(500 / 108000 * 100)
+    assert share["upper"] < 0.5
+    assert zh["credit_threshold_rise_pct"]["value"] == pytest.approx((5000 / 3000 - 1) * 100)
+
+
+def test_the_procedure_parameter_sets_the_district_fines(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # zh: ordinary-procedure cases (default); en: every case concluded. Changning 2024 is highest
+    # either way: 318万余元 / 1,309 cases, and 330万余元 / 3,062 cases.
+    zh = results(executed["zh"])["highest_district_average_fine"]
+    en = results(executed["en"])["highest_district_average_fine"]
+    assert zh["value"] == pytest.approx(3180000 / 1309)
+    assert zh["upper"] == pytest.approx(3190000 / 1309)
+    assert zh["upper"] < 5000
+    assert en["value"] == pytest.approx(3300000 / 3062)
+    assert "第二批轻微违法行为不予处罚清单" in markdown_text(executed["zh"])
