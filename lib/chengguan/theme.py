@@ -354,3 +354,27 @@ def year_axis(ax: Axes, axis: Literal["x", "y"] = "x") -> None:
 
     _axis(ax, axis).set_major_locator(mdates.YearLocator())
     _axis(ax, axis).set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+CJK_INSTALL_HINT = (
+    "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk (or fonts-wqy-microhei); "
+    "conda: conda install -c conda-forge font-ttf-noto-cjk; macOS and Windows ship one"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m chengguan.theme --check-cjk``: say (on stderr) when no CJK font is installed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m chengguan.theme")
+    parser.add_argument("--check-cjk", action="store_true", help="tell how to get a CJK font when none is installed")
+    args = parser.parse_args(argv)
+    if args.check_cjk and find_cjk_font() is None:
+        sys.stderr.write(
+            "note: no CJK font is installed, so the Chinese (zh) reports' charts are labelled in English.\n"
+            f"      To get Chinese labels install one ({CJK_INSTALL_HINT}), then rebuild.\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
