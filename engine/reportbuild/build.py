@@ -12,11 +12,11 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from chengguan.params import ParameterError
-from reportbuild.layout import Layout
 from reportbuild.guard import BuildLock, BuildLocked
+from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
 from reportbuild.plan import Action, Decision, library_sources, plan
 from reportbuild.progress import Progress, summary_table
@@ -43,7 +43,7 @@ def _now() -> str:
 
 
 def _override(runs: Sequence[Run], options: BuildOptions) -> list[Run]:
-    changes = {}
+    changes: dict[str, Any] = {}
     if options.timeout is not None:
         changes["timeout"] = options.timeout
     if options.show_code is not None:
@@ -263,7 +263,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
     state.save(layout.state_file)
     write_site_pages(manifest, _all_parameters(manifest, parameters), state, layout)
 
-    rows = []
+    rows: list[tuple[str, str, float | None]] = []
     for d in decisions:
         result = results.get(d.run.name)
         if result is not None:

@@ -113,7 +113,8 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, *, notebook: str, t
             message = f"the cell did not finish within {timeout:g} s (per-cell timeout)"
             return Execution(nb, _failure_in_cell(nb, index, notebook, "timeout", message, positions))
         except DeadKernelError as err:
-            return Execution(nb, _failure_in_cell(nb, index, notebook, "dead kernel", f"the kernel died: {err}", positions))
+            message = f"the kernel died: {err}"
+            return Execution(nb, _failure_in_cell(nb, index, notebook, "dead kernel", message, positions))
         except CellExecutionError as err:
             message = f"{err.ename}: {err.evalue}"
             return Execution(nb, _failure_in_cell(nb, index, notebook, "error", message, positions))

@@ -63,7 +63,7 @@ class Kernel:
 
 async def _kill(km: AsyncKernelManager) -> None:
     try:
-        if km.has_kernel:
+        if km.has_kernel and km.provisioner is not None:
             await km.provisioner.kill()
             await km.provisioner.wait()
     finally:
@@ -112,7 +112,8 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
 
 
 async def _preload(kernel: Kernel, modules: Sequence[str], timeout: float) -> None:
-    msg_id = await ensure_async(kernel.kc.execute(preload_code(modules), silent=True, store_history=False, allow_stdin=False))
+    code = preload_code(modules)
+    msg_id = await ensure_async(kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
     while True:
         reply = await kernel.kc.get_shell_msg(timeout=timeout)
         if reply["parent_header"].get("msg_id") == msg_id:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder holding ``reports.toml``, from ``start`` (default: the working directory) up."""
     here = Path(start or Path.cwd()).resolve()

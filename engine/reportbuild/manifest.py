@@ -199,7 +199,7 @@ def _parse_site(table: Any, problems: list[str]) -> SiteSettings:
 
 def _typed(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], default: Any) -> Any:
     value = table.get(key, default)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind != bool):
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise TypeError(f"{key} has the wrong type ({type(value).__name__})")
     return value
 

@@ -8,6 +8,7 @@ unchanged files are never read again.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -16,10 +17,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import importlib.util
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run
@@ -337,7 +335,6 @@ def plan(runs: Sequence[Run], parameters: Mapping[str, dict[str, Any]], manifest
 def report_links(manifest: Manifest, parameters: Mapping[str, dict[str, Any]], layout: Layout) -> dict[str, dict]:
     """Each report's top-bar links (site.page_links); they depend on every run of the manifest."""
     from chengguan.params import ParameterError
-
     from reportbuild.site import all_links
 
     def resolved(run: Run) -> Mapping[str, Any]:

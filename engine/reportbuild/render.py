@@ -110,7 +110,8 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
                         prepared.degraded = prepared.degraded or lang == "zh"
                     else:
                         first = next((ln for ln in text.splitlines() if ln.strip()), "")
-                        prepared.warnings.append(f"cell {number_} wrote to stderr (left out of the HTML): {first[:200]}")
+                        prepared.warnings.append(
+                            f"cell {number_} wrote to stderr (left out of the HTML): {first[:200]}")
                     continue
                 if kind in ("execute_result", "display_data") and set(output.get("data", {})) <= {"text/plain"}:
                     shown = " ".join(str(output.get("data", {}).get("text/plain", "")).split())[:80]

@@ -94,7 +94,8 @@ def headline(document: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The row marked headline, or None."""
     if not document:
         return None
-    return next((row for row in document.get("results", []) if isinstance(row, Mapping) and row.get("headline")), None)
+    row = next((row for row in document.get("results", []) if isinstance(row, Mapping) and row.get("headline")), None)
+    return None if row is None else dict(row)
 
 
 def dumps(document: Mapping[str, Any]) -> str:

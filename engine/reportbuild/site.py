@@ -251,10 +251,12 @@ TEXT: dict[str, dict[str, str]] = {
         "switch": "English",
         "data": "数据下载",
         "intro": "本站汇集对上海市城市管理行政执法（城管执法）公开数字的研究笔记。每个数字都来自一份公开文件，"
-                 "附有它所出自的原句、出处和统计期；每份报告都是一本带参数的 Jupyter 笔记本，分析代码可见、可改、可重跑。",
+                 "附有它所出自的原句、出处和统计期；"
+                 "每份报告都是一本带参数的 Jupyter 笔记本，分析代码可见、可改、可重跑。",
         "source_h": "来源",
         "source_main": "主要来源",
-        "source_more": "另有 {n} 份补充来源（历年总结、区级报告、第三方转载），在各报告的“来源”一节列出并附可靠性评级。",
+        "source_more": "另有 {n} 份补充来源（历年总结、区级报告、第三方转载），"
+                       "在各报告的“来源”一节列出并附可靠性评级。",
         "cite_h": "如何引用",
         "cite": "引用某份报告时，请写明报告标题、构建日期与原始文件，例如：",
         "cite_example": "《{title}》，上海城管执法数据报告，{date} 构建（提交 {commit}）。原始数据：{source}。",
@@ -328,7 +330,7 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
     topics = [r for r in reports if r.district is None]
     order = {scope: i for i, scope in enumerate(info.scopes)}
     districts = sorted((r for r in reports if r.district is not None),
-                       key=lambda r: (order.get(r.district, len(order)), r.district))
+                       key=lambda r: (order.get(r.district or "", len(order)), r.district or ""))
     dates = [run.built_at for run in runs if run.built_at]
     latest = max(dates) if dates else None
     example = next((r.run_for(lang) for r in topics if r.run_for(lang).has_report), None)

@@ -42,7 +42,7 @@ class Task:
     failed: str
     metadata: dict[str, Any] = field(default_factory=dict)  # stored under nb.metadata.chengguan
     results: str = ""  # where the key results go (<run>.results.json)
-    links: dict[str, str | None] = field(default_factory=dict)  # the report's top bar (render.PageLinks)
+    links: dict[str, Any] = field(default_factory=dict)  # the report's top bar (render.PageLinks)
 
 
 @dataclass(frozen=True)
@@ -274,13 +274,14 @@ TICK_SECONDS = 0.5
 SHUTDOWN_GRACE_SECONDS = 5.0
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:  # a ForkContext or SpawnContext (typeshed's BaseContext lacks Process)
     # fork is cheapest (the coordinator has imported little); spawn where fork does not exist.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig, on_event: Callable[[Event], None]) -> list[Result]:
+def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig,
+              on_event: Callable[[Event], None]) -> list[Result]:
     """Execute ``tasks`` on ``jobs`` workers; ``on_event`` sees every start, result and tick.
 
     Tasks are taken in the given order (put the longest first). If ``on_event`` raises (for

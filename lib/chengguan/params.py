@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from chengguan.paths import project_root
 
@@ -235,7 +235,7 @@ class ParamSpec:
         if isinstance(value, bool) and self.type != "bool" or not isinstance(value, accepted):
             return value, f"expected {self.type}, got {type(value).__name__} {_show(value)}"
         if self.type == "float":
-            value = float(value)
+            value = float(cast(float, value))  # an int or a float (checked above)
             if not math.isfinite(value):
                 return value, f"expected a finite number, got {_show(value)}"
         if self.min is not None and value < self.min:

@@ -25,7 +25,7 @@ def project_root() -> Path:
         if (parent / "pyproject.toml").is_file() and (parent / "data").is_dir():
             return parent
     raise RuntimeError(
-        "cannot find the project root above %s; set CHENGGUAN_ROOT to the checkout" % here
+        f"cannot find the project root above {here}; set CHENGGUAN_ROOT to the checkout"
     )
 
 

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from collections.abc import Sequence
 from typing import Literal
 
-from statsmodels.stats.proportion import proportion_confint
 import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
 ProportionMethod = Literal["beta", "wilson"]

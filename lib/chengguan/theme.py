@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Literal, Protocol
 # matplotlib is imported inside the functions: importing it loads its font cache, and modules that
 # only need ``label`` or ``LANGUAGES`` should not pay for that.
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
-    import pandas as pd
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontEntry, FontManager
 
@@ -321,7 +321,7 @@ def source_line(fig: Figure, text: str, *, note: str = "") -> None:
     """Write the chart's source (and a note) under everything else in the figure, as Our World in
     Data does, so the source travels with the image wherever it is copied. Call it last."""
     fig.canvas.draw()  # the tight box of what is drawn so far (tick labels, legends below axes)
-    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    box = fig.get_tightbbox()  # with the renderer the draw above used
     height = fig.get_figheight()
     body = text if not note else f"{text}\n{note}"
     fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / height, body, ha="left", va="top",

@@ -123,7 +123,7 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
     base = Path(data_dir) if data_dir is not None else paths.data_dir()
     text = sources.normalized_text(source_id, base)
     source_row = next(r for r in read_csv(base / "sources.csv") if r["source_id"] == source_id)
-    indicators = {r["indicator_id"]: r for r in read_csv(base / "indicators.csv")}
+    indicators = {r["indicator_id"]: r.cells for r in read_csv(base / "indicators.csv")}
     known = _known(base, indicators)
     headings = _sections(text)
     raw_to_text = {raw: i for i, raw in enumerate(text.offsets)}

@@ -26,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +68,9 @@ def export(outdir: Path | str, data_dir: Path | str | None = None, *,
     tables = {t.name: read_csv(base / t.filename) for t in schema.TABLES}
     written: list[Path] = []
     for table in schema.TABLES:
-        written.append(_write(out / f"{table.name}.csv", lambda f, t=table: _csv(tables[t.name], f)))
+        written.append(_write(out / f"{table.name}.csv", partial(_csv, tables[table.name])))
     for table in schema.TABLES:
-        written.append(_write(out / f"{table.name}.parquet",
-                              lambda f, t=table: _parquet(t, tables[t.name], f)))
+        written.append(_write(out / f"{table.name}.parquet", partial(_parquet, table, tables[table.name])))
     written.append(_write(out / WORKBOOK, lambda f: _workbook(tables, base, f)))
     written.append(_write(out / datapackage.FILENAME,
                           lambda f: f.write(_descriptor(base, written).encode("utf-8"))))

@@ -76,10 +76,10 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
     except TableReadError as error:
         raise IntakeRefused([str(error)]) from None
     digest = hashlib.sha256(data).hexdigest()
-    for row in read_csv(base / schema.SOURCES.filename):
-        if row["sha256"] == digest and not row["raw_path"].endswith(".csv"):
-            raise IntakeRefused([f"{document}: already stored as {row['raw_path']} "
-                                 f"(source {row['source_id']})"])
+    for stored in read_csv(base / schema.SOURCES.filename):
+        if stored["sha256"] == digest and not stored["raw_path"].endswith(".csv"):
+            raise IntakeRefused([f"{document}: already stored as {stored['raw_path']} "
+                                 f"(source {stored['source_id']})"])
     raw_dir = base / "raw"
     numbers = [int(m.group(1)) for p in raw_dir.iterdir() if (m := RAW_NAME.match(p.name))]
     raw_path = f"raw/{max(numbers, default=-1) + 1:03d}_{digest[:16]}{document.suffix or '.txt'}"
