@@ -411,3 +411,319 @@ def test_the_display_helpers_escape_every_text_of_the_data(
         assert not LIVE.search(page), page[:200]
         assert any(e in page or e.replace("&gt;", ">") in page for e in ESCAPED)
     assert "<" not in display.md_esc(PAYLOAD)
+
+
+# == Engine side (chengguan-build): items 1, 3, 5 and 6 ========================================
+# Each test builds a throwaway copy of tests/fixtures (small notebooks, one kernel each).
+
+
+def _project(tmp_path: Path):
+    from fixtures.project import make_project
+
+    return make_project(tmp_path / "project")
+
+
+def _build(layout, *patterns: str, **options):
+    from fixtures.project import run_build
+
+    return run_build(layout, *patterns, **options)
+
+
+def _cli(layout, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in _environ().items() if k != "CHENGGUAN_ROOT"}
+    return subprocess.run([BIN / "chengguan-build", "--root", layout.root, "--outputs", layout.outputs, *args],
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+# -- 1. the build validates the tables first and refuses invalid ones --------------------------
+
+
+def _with_validator(layout, monkeypatch: pytest.MonkeyPatch, problems: list[str]) -> Path:
+    """A validator module (counting its calls) named in the project's manifest."""
+    module = layout.root / "fake_tables_check.py"
+    module.write_text(
+        "import json, pathlib\n"
+        "CALLS = []\n"
+        "def check(root):\n"
+        "    CALLS.append(root)\n"
+        "    return json.loads((pathlib.Path(root) / 'problems.json').read_text())\n", encoding="utf-8")
+    (layout.root / "problems.json").write_text(__import__("json").dumps(problems), encoding="utf-8")
+    text = layout.manifest.read_text(encoding="utf-8")
+    layout.manifest.write_text(text.replace('libraries = ["chengguan"]\n',
+                                            'libraries = ["chengguan"]\nvalidate = "fake_tables_check:check"\n'),
+                               encoding="utf-8")
+    monkeypatch.syspath_prepend(str(layout.root))
+    sys.modules.pop("fake_tables_check", None)
+    return layout.root / "problems.json"
+
+
+def test_invalid_tables_refuse_the_build_before_any_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = _project(tmp_path)
+    _with_validator(layout, monkeypatch, ["data/observations.csv:3: column value: '2' is not in the quote [value]"])
+    events: list = []
+    code, out, err = _build(layout, "good-zh", on_event=events.append)
+    assert code == 2
+    assert "the data tables are invalid (1 problem(s)); nothing was built" in err
+    assert "data/observations.csv:3: column value: '2' is not in the quote [value]" in err
+    assert events == [] and not layout.outputs.exists()  # no worker, no kernel, nothing written
+
+
+def test_the_validator_runs_again_only_when_the_data_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = _project(tmp_path)
+    problems = _with_validator(layout, monkeypatch, [])
+    assert _build(layout, "good-zh", dry_run=True)[0] == 0
+    import fake_tables_check
+
+    assert len(fake_tables_check.CALLS) == 1
+    (layout.outputs / ".build").mkdir(parents=True)
+    from reportbuild.state import BuildState
+
+    # A build records what it validated; the next one with the same data skips the validator.
+    state = BuildState.load(layout.state_file)
+    from reportbuild.build import check_tables, prepare
+    from reportbuild.build import BuildOptions as Options
+
+    manifest, _, _ = prepare(layout, Options())
+    _, state.validated = check_tables(manifest, layout, state)
+    state.save(layout.state_file)
+    calls = len(fake_tables_check.CALLS)
+    assert _build(layout, "good-zh", dry_run=True)[0] == 0
+    assert len(fake_tables_check.CALLS) == calls
+    problems.write_text('["data/scopes.csv:2: bad"]', encoding="utf-8")
+    (layout.data / "scopes.csv").write_text((layout.data / "scopes.csv").read_text() + "x,city,x,X\n")
+    code, _, err = _build(layout, "good-zh", dry_run=True)
+    assert code == 2 and "data/scopes.csv:2: bad" in err
+
+
+def test_the_real_validator_refuses_a_number_not_in_the_source(tmp_path: Path) -> None:
+    """The issue's reproduction: a changed value and quote; the build exits 2 with the validator's message."""
+    root = paths.project_root()
+    for name in ("data", "notebooks"):
+        shutil.copytree(root / name, tmp_path / name)
+    shutil.copy(root / "reports.toml", tmp_path / "reports.toml")
+    replace_line(tmp_path / "data" / "observations.csv", 2, "组建 49 人党员干部突击队", "组建 94 人党员干部突击队")
+    result = subprocess.run([BIN / "chengguan-build", "--root", tmp_path, "--outputs", tmp_path / "outputs"],
+                            capture_output=True, text=True, timeout=300, env=_environ())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ("data/observations.csv:2: column quote: '组建 94 人党员干部突击队' does not occur in the "
+            "normalized text of cgzf_2022_summary [quote-in-source]") in result.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+# -- 3. signals: SIGTERM and SIGHUP like Ctrl-C; no worker outlives the build ------------------
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start_hung_build(layout) -> tuple[subprocess.Popen, list[int]]:
+    """`chengguan-build hung` in the background, once its worker runs the hung cell."""
+    import time
+
+    env = {k: v for k, v in _environ().items() if k != "CHENGGUAN_ROOT"}
+    process = subprocess.Popen([BIN / "chengguan-build", "--root", layout.root, "--outputs", layout.outputs,
+                                "--timeout", "300", "hung"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env)
+    deadline = time.monotonic() + 240
+    workers: list[int] = []
+    while time.monotonic() < deadline:
+        workers = _children(process.pid)
+        # A worker with a kernel of its own: the run is under way.
+        if workers and any(_children(w) for w in workers):
+            break
+        time.sleep(0.3)
+    assert workers, "the build started no worker"
+    return process, workers
+
+
+def _gone(pids: list[int], seconds: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("signum", "code"), [(15, 143), (1, 129)], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_the_build_like_ctrl_c(tmp_path: Path, signum: int, code: int) -> None:
+    import os
+
+    layout = _project(tmp_path)
+    process, workers = _start_hung_build(layout)
+    kernels = [k for w in workers for k in _children(w)]
+    os.kill(process.pid, signum)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == code, out + err
+    assert "interrupted" in out and "the next build resumes" in out
+    assert _gone(workers + kernels), "a worker or kernel outlived the build"
+    # The lock is free again: the next build is not refused.
+    assert _cli(layout, "--dry-run").returncode == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_build_is_killed(tmp_path: Path) -> None:
+    """kill -9 cannot be handled; the workers notice their parent died and stop (no unlocked writes)."""
+    import os
+    import signal
+
+    layout = _project(tmp_path)
+    process, workers = _start_hung_build(layout)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert _gone(workers), "a worker outlived its killed build and could write outputs/ without the lock"
+
+
+# -- 5. unwritable outputs/ or a full disk: one message, exit 2, reports whole -----------------
+
+
+def test_an_unwritable_outputs_folder_is_one_message_and_exit_2(tmp_path: Path) -> None:
+    layout = _project(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where outputs/ should go\n", encoding="utf-8")
+    env = {k: v for k, v in _environ().items() if k != "CHENGGUAN_ROOT"}
+    result = subprocess.run([BIN / "chengguan-build", "--root", layout.root, "--outputs", blocker / "outputs",
+                             "good-zh"], capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 2
+    assert "chengguan-build: cannot write" in result.stderr and "Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_full_disk_while_publishing_keeps_the_last_good_pair(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from reportbuild import guard
+
+    layout = _project(tmp_path)
+    assert _build(layout, "good-zh")[0] == 0
+    before = {p: p.read_bytes() for p in (layout.ipynb("good-zh"), layout.html("good-zh"))}
+    original = guard._temporary
+
+    def full_disk(path: Path, data: bytes) -> str:
+        if path.suffix == ".html":  # the notebook's temporary file is written, the HTML's is not
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(path, data)
+
+    monkeypatch.setattr(guard, "_temporary", full_disk)  # inherited by the forked workers
+    code, out, err = _build(layout, "good-zh", force=True, jobs=1)
+    assert code == 2
+    assert f"cannot write {layout.html('good-zh')}: No space left on device" in err
+    assert "every report in" in err and "is whole, from its last good build" in err
+    assert {p: p.read_bytes() for p in before} == before  # neither file of the pair changed
+    assert not [p for p in layout.outputs.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- 6. small ones ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
+def test_a_timeout_that_would_disable_the_limit_is_refused(tmp_path: Path, value: str) -> None:
+    layout = _project(tmp_path)
+    result = _cli(layout, f"--timeout={value}", "--dry-run", timeout=120)
+    assert result.returncode == 2
+    assert "--timeout" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fractional_timeout_is_honoured(tmp_path: Path) -> None:
+    layout = _project(tmp_path)
+    code, out, _ = _build(layout, "hung", timeout=0.5, jobs=1)
+    assert code == 1
+    assert "the cell did not finish within 0.5 s (per-cell timeout)" in out
+
+
+def test_root_decides_the_vocabularies_too(tmp_path: Path) -> None:
+    """A district that exists only in the --root copy's data is accepted there (and only there)."""
+    layout = _project(tmp_path)
+    (layout.root / "notebooks" / "district.ipynb").write_text(
+        (layout.root / "notebooks" / "hung.ipynb").read_text(encoding="utf-8")
+        .replace('lang = \\"zh\\"  # language', 'district = \\"newtown\\"  # a district'), encoding="utf-8")
+    with open(layout.manifest, "a", encoding="utf-8") as f:
+        f.write('\n[notebooks.district.parameters]\ndistrict = { choices = "districts" }\n'
+                '\n[[runs]]\nname = "d"\nnotebook = "district"\ntitle = "D"\n')
+    assert "newtown" not in (paths.data_dir() / "scopes.csv").read_text(encoding="utf-8")
+    result = _cli(layout, "--dry-run", "d")
+    assert result.returncode == 2 and "'newtown' is not one of 'huangpu', 'xuhui'" in result.stderr
+    with open(layout.data / "scopes.csv", "a", encoding="utf-8") as f:
+        f.write("newtown,district,新城区,Newtown\n")
+    result = _cli(layout, "--dry-run", "d")
+    assert result.returncode == 0, result.stderr
+    assert "would run" in result.stdout
+
+
+def test_a_same_size_edit_with_its_mtime_restored_is_seen(tmp_path: Path) -> None:
+    import os
+
+    from fixtures.project import VERSIONS
+
+    layout = _project(tmp_path)
+    from reportbuild.build import BuildOptions, prepare
+    from reportbuild.plan import plan
+    from reportbuild.state import BuildState, RunRecord
+
+    def decide() -> str:
+        manifest, runs, params = prepare(layout, BuildOptions(patterns=["good-zh"]))
+        state = BuildState.load(layout.state_file)
+        (d,) = plan(runs, params, manifest, layout, state, versions=VERSIONS)
+        state.save(layout.state_file)
+        return d.describe(), d, state
+
+    _, d, state = decide()
+    state.runs["good-zh"] = RunRecord(status="ok", fingerprint=d.fingerprint.to_dict())
+    state.save(layout.state_file)
+    layout.ipynb("good-zh").write_text("{}", encoding="utf-8")
+    layout.html("good-zh").write_text("<html></html>", encoding="utf-8")
+    assert decide()[0] == "up to date"
+    scopes = layout.data / "scopes.csv"
+    stat = scopes.stat()
+    scopes.write_text(scopes.read_text(encoding="utf-8").replace("Huangpu", "Huangpo"), encoding="utf-8")
+    os.utime(scopes, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert scopes.stat().st_size == stat.st_size and scopes.stat().st_mtime_ns == stat.st_mtime_ns
+    assert decide()[0].startswith("would run: data changed")
+
+
+def test_run_names_whose_outputs_clash_are_refused(tmp_path: Path) -> None:
+    layout = _project(tmp_path)
+    with open(layout.manifest, "a", encoding="utf-8") as f:
+        f.write('\n[[runs]]\nname = "failing.failed"\nnotebook = "good"\ntitle = "clash"\n')
+    code, _, err = _build(layout, "good-zh", dry_run=True)
+    assert code == 2
+    assert "runs 'failing' and 'failing.failed' both write outputs/failing.failed.ipynb" in err
+
+
+def test_make_reports_fails_with_the_engine_code_named(tmp_path: Path) -> None:
+    """GNU make can only exit 0 or 2: a failing build makes it exit 2 and name the engine's code."""
+    layout = _project(tmp_path)
+    root = paths.project_root()
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    args = f"--root {layout.root} --outputs {layout.outputs} failing"
+    result = subprocess.run(["make", "-s", "-C", str(root), "reports", f"ARGS={args}"], capture_output=True,
+                            text=True, timeout=300, env=_environ())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "reports] Error 1" in result.stderr
+    ok = subprocess.run(["make", "-s", "-C", str(root), "reports", f"ARGS={args[:-len('failing')]} good-zh"],
+                        capture_output=True, text=True, timeout=300, env=_environ())
+    assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -7,24 +7,63 @@ papermill, nbclient and nbconvert) is imported only when some run has to execute
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from chengguan.params import ParameterError
-from reportbuild.guard import BuildLock, BuildLocked
+from reportbuild.guard import BuildLock, BuildLocked, OutputsUnwritable
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
-from reportbuild.plan import Action, Decision, library_sources, plan
+from reportbuild.plan import Action, Decision, digest, library_sources, plan, tree_digest
 from reportbuild.progress import Progress, summary_table
 from reportbuild.site import read_site_info, site_run, write_site
 from reportbuild.state import BuildState, RunRecord
 from reportbuild.workers import Result, Started, Task
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Signals that stop a build the way Ctrl-C does; the exit code is 128 + the signal's number
+# (SIGINT 130, SIGTERM 143, SIGHUP 129), as a shell reports a process killed by it.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was asked to stop by a signal (SIGINT arrives as a plain KeyboardInterrupt)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def exit_code(interrupt: KeyboardInterrupt) -> int:
+    return 128 + interrupt.signum if isinstance(interrupt, Interrupted) else EXIT_INTERRUPTED
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While building, SIGTERM and SIGHUP raise Interrupted: the build stops its workers, keeps what
+    finished, releases the lock and exits like on Ctrl-C. (Only the main thread may set handlers.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
 
 
 @dataclass
@@ -55,8 +94,43 @@ def prepare(layout: Layout, options: BuildOptions) -> tuple[Manifest, list[Run],
     """The manifest, the selected runs and their validated parameters (before any kernel starts)."""
     manifest = load_manifest(layout.manifest, layout.root)
     library_sources(manifest, layout)  # refuse early when a library cannot be found
+    _check_collisions(manifest, layout)
     runs = _override(manifest.select(options.patterns), options)
     return manifest, runs, validate_runs(runs)
+
+
+def _check_collisions(manifest: Manifest, layout: Layout) -> None:
+    """Refuse runs whose output files would be the same (e.g. run `x.failed`'s report and run `x`'s
+    failed notebook): one run's build would overwrite another's."""
+    owner: dict[Path, str] = {}
+    clashes = []
+    for run in manifest.runs:
+        for path in layout.outputs_of(run.name):
+            if path in owner and owner[path] != run.name:
+                clashes.append(f"runs {owner[path]!r} and {run.name!r} both write {layout.relative(path)}")
+            owner.setdefault(path, run.name)
+    if clashes:
+        raise ManifestError(f"{layout.manifest}: run names clash:\n" + "\n".join(f"  - {c}" for c in clashes))
+
+
+def check_tables(manifest: Manifest, layout: Layout, state: BuildState) -> tuple[list[str], str | None]:
+    """The problems the manifest's table validator (``[build] validate``) finds in the data.
+
+    Returns ``(problems, key)``; ``key`` digests the data and the libraries, so a build whose inputs
+    were validated before skips the validator (``state.validated``). Bad data never reaches a kernel.
+    """
+    if not manifest.build.validate:
+        return [], None
+    key = digest([tree_digest(layout.data, state.files),
+                  [tree_digest(p, state.files) for p in library_sources(manifest, layout)]])
+    if state.validated == key:
+        return [], key
+    module, _, name = manifest.build.validate.partition(":")
+    try:
+        validator = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as error:
+        raise ManifestError(f"[build] validate = {manifest.build.validate!r}: cannot be imported ({error})") from None
+    return [str(problem) for problem in validator(layout.root)], key
 
 
 def _task(decision: Decision, layout: Layout) -> Task:
@@ -202,14 +276,29 @@ def build(layout: Layout, options: BuildOptions, out: TextIO = sys.stdout, err: 
           on_event: Callable[[Started | Result | None], None] | None = None) -> int:
     """Run a build; returns the exit code. ``on_event`` also sees every worker event (tests)."""
     try:
+        with stop_on_signals():
+            return _build(layout, options, out, err, on_event)
+    except KeyboardInterrupt as interrupt:  # before or after the runs (during them, see _locked_build)
+        err.write(f"chengguan-build: interrupted ({interrupt})\n")
+        return exit_code(interrupt)
+
+
+def _build(layout: Layout, options: BuildOptions, out: TextIO, err: TextIO,
+           on_event: Callable[[Started | Result | None], None] | None) -> int:
+    try:
         manifest, runs, parameters = prepare(layout, options)
+        state = BuildState.load(layout.state_file)
+        problems, validated = check_tables(manifest, layout, state)
     except (ManifestError, ParameterError) as error:
         err.write(f"chengguan-build: {error}\n")
         return EXIT_REFUSED
+    if problems:
+        err.write(f"chengguan-build: the data tables are invalid ({len(problems)} problem(s)); nothing was "
+                  "built and the last good reports are kept:\n" + "".join(f"  {p}\n" for p in problems))
+        return EXIT_REFUSED
 
     if options.dry_run:
-        decisions = plan(runs, parameters, manifest, layout, BuildState.load(layout.state_file),
-                         options.force, options.versions)
+        decisions = plan(runs, parameters, manifest, layout, state, options.force, options.versions)
         width = max((len(d.run.name) for d in decisions), default=0)
         for d in decisions:
             out.write(f"{d.run.name:<{width}}  {d.describe()}\n")
@@ -217,23 +306,29 @@ def build(layout: Layout, options: BuildOptions, out: TextIO = sys.stdout, err: 
 
     try:
         with BuildLock(layout.lock_file):
-            return _locked_build(manifest, runs, parameters, layout, options, out, err, on_event)
+            return _locked_build(manifest, runs, parameters, layout, options, out, err, on_event, validated)
     except BuildLocked as error:
         err.write(f"chengguan-build: {error}\n")
+        return EXIT_REFUSED
+    except OutputsUnwritable as error:
+        err.write(f"chengguan-build: {error}\n    Nothing more was written: every report in "
+                  f"{layout.relative(layout.outputs)} is whole, from its last good build. "
+                  "Free some space or fix the permissions, then build again.\n")
         return EXIT_REFUSED
 
 
 def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dict], layout: Layout,
                   options: BuildOptions, out: TextIO, err: TextIO,
-                  on_event: Callable[[Started | Result | None], None] | None) -> int:
-    state = BuildState.load(layout.state_file)
+                  on_event: Callable[[Started | Result | None], None] | None, validated: str | None) -> int:
+    state = BuildState.load(layout.state_file)  # again, now that the lock is held
+    state.validated = validated
     # Before the plan: whether downloads exist decides the reports' links to them.
     export_downloads(manifest, layout, state, err)
     decisions = plan(runs, parameters, manifest, layout, state, options.force, options.versions)
     by_name = {d.run.name: d for d in decisions}
     todo = _order(decisions, state)
     results: dict[str, Result] = {}
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     if todo:
         from reportbuild.workers import WorkerConfig, run_tasks
 
@@ -241,6 +336,8 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
         commit = project_commit(layout.root)
 
         def handle(event: Started | Result | None) -> None:
+            if isinstance(event, Result) and event.failure is not None and event.failure.kind == "unwritable":
+                raise OutputsUnwritable(event.failure.message)
             if isinstance(event, Result):
                 results[event.run] = event
                 _record(state, by_name[event.run], event, commit)
@@ -251,11 +348,11 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
 
         config = WorkerConfig(
             kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
-            preload=manifest.build.preload, root=str(layout.root))
+            preload=manifest.build.preload, root=str(layout.root), parent=os.getpid())
         try:
             run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
-        except KeyboardInterrupt:
-            interrupted = True
+        except KeyboardInterrupt as interrupt:
+            interrupted = interrupt
         finally:
             progress.finish()
     known = {run.name for run in manifest.runs}
@@ -276,6 +373,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
     _report_failures(list(results.values()), layout, out)
     if interrupted:
         left = len(todo) - len(results)
-        out.write(f"\ninterrupted: {len(results)} run(s) finished, {left} left; the next build resumes\n")
-        return EXIT_INTERRUPTED
+        out.write(f"\ninterrupted ({interrupted}): {len(results)} run(s) finished, {left} left; "
+                  "the next build resumes\n")
+        return exit_code(interrupted)
     return EXIT_FAILED if any(r.status == "failed" for r in results.values()) else EXIT_OK

@@ -1,12 +1,14 @@
 """``chengguan-build``: build the reports of reports.toml into outputs/.
 
-Exit codes: 0 all good, 1 some run failed, 2 refused (bad manifest or parameters, another build
-running), 130 interrupted.
+Exit codes: 0 all good; 1 some run failed (its last good report is kept); 2 refused (bad manifest,
+parameters or data tables, another build running, outputs/ unwritable or disk full); 130, 143, 129
+stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP (128 + the signal's number).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -14,9 +16,20 @@ from pathlib import Path
 from typing import TextIO
 
 from chengguan.params import ParameterError
-from reportbuild.build import EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED, BuildOptions, build
+from reportbuild.build import EXIT_OK, EXIT_REFUSED, BuildOptions, build, exit_code
 from reportbuild.layout import Layout
 from reportbuild.manifest import ManifestError, load_manifest
+
+
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type): 0 or less would mean no timeout."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--force", action="store_true", help="execute the selected runs even if up to date")
     p.add_argument("-n", "--dry-run", action="store_true", help="say what would run and why; change nothing")
     p.add_argument("-l", "--list", action="store_true", help="list the runs with their parameters")
-    p.add_argument("--timeout", type=float, help="per-cell timeout in seconds (default: from the manifest)")
+    p.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                   help="per-cell timeout in seconds, fractions allowed (default: from the manifest)")
     code = p.add_mutually_exclusive_group()
     code.add_argument("--show-code", dest="show_code", action="store_true", default=None,
                       help="show code cells in the HTML")
@@ -87,9 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `chengguan-build --dry-run | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except KeyboardInterrupt:  # between runs, before the pool took over the interrupt
+    except KeyboardInterrupt as interrupt:  # before build() took over the signals
         sys.stderr.write("chengguan-build: interrupted\n")
-        return EXIT_INTERRUPTED
+        return exit_code(interrupt)
 
 
 if __name__ == "__main__":

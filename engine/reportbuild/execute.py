@@ -99,7 +99,11 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, *, notebook: str, t
     Mirrors ``NotebookClient.async_execute`` (language_info, execution counts, widget state),
     with our own cell loop so a failure is reported by cell.
     """
-    client = NotebookClient(nb, km=kernel.km, timeout=int(timeout) if timeout else None,
+    if not timeout > 0:
+        raise ValueError(f"the per-cell timeout must be positive, got {timeout!r}")
+    # nbclient's `timeout` trait is an integer (0.5 would become 0: no timeout at all); its
+    # `timeout_func` may return a float, which it uses as is.
+    client = NotebookClient(nb, km=kernel.km, timeout_func=lambda cell: timeout,
                             resources={"metadata": {"path": cwd}})
     client.kc = kernel.kc
     client.reset_execution_trackers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -21,8 +22,16 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename over."""
+class OutputsUnwritable(RuntimeError):
+    """A file of outputs/ cannot be written (no permission, read-only or full disk, ...)."""
+
+    @classmethod
+    def at(cls, path: Path, error: OSError) -> OutputsUnwritable:
+        return cls(f"cannot write {path}: {error.strerror or error}")
+
+
+def _temporary(path: Path, data: bytes) -> str:
+    """``data`` in a new temporary file beside ``path``, flushed to disk; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -32,14 +41,48 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        # Also on KeyboardInterrupt: leave no temporary file behind.
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _remove(tmp)
         raise
+    return tmp
+
+
+def _remove(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def atomic_write_files(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file or none: all contents go to temporary files first (where a full disk or a
+    missing permission shows), and only then are they renamed over their targets (which needs no
+    space). So an executed notebook and its HTML are always from the same build.
+
+    Raises OutputsUnwritable naming the file that could not be written.
+    """
+    temporaries: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                temporaries.append((_temporary(path, data), path))
+            except OSError as error:
+                raise OutputsUnwritable.at(path, error) from error
+        for tmp, path in temporaries:
+            try:
+                os.replace(tmp, path)
+            except OSError as error:
+                raise OutputsUnwritable.at(path, error) from error
+    finally:
+        # Also on KeyboardInterrupt: leave no temporary file behind.
+        for tmp, _ in temporaries:
+            if os.path.exists(tmp):
+                _remove(tmp)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename over."""
+    atomic_write_files([(path, data)])
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -59,13 +102,22 @@ class BuildLock:
         self._lock = FileLock(str(path), timeout=0)
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputsUnwritable.at(self.path.parent, error) from error
         try:
             self._lock.acquire()
         except Timeout:
             raise BuildLocked(self._refusal()) from None
-        # Written after acquiring, so it names the holder (the lock file itself stays empty).
-        self.owner_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        except OSError as error:
+            raise OutputsUnwritable.at(self.path, error) from error
+        try:
+            # Written after acquiring, so it names the holder (the lock file itself stays empty).
+            self.owner_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        except OSError as error:
+            self._lock.release()
+            raise OutputsUnwritable.at(self.owner_file, error) from error
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

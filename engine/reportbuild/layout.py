@@ -74,6 +74,10 @@ class Layout:
         """The data downloads (``chengguan-data export``), which the site and reports link."""
         return self.outputs / "data"
 
+    def outputs_of(self, run: str) -> tuple[Path, ...]:
+        """Every file a run may write: no two runs may share one."""
+        return (self.ipynb(run), self.html(run), self.failed(run), self.results(run))
+
     @property
     def index(self) -> Path:
         return self.outputs / "index.html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from chengguan.params import ParameterError, ParamSpec, SpecError, make_specs, r
 
 TOP_KEYS = frozenset({"build", "site", "notebooks", "runs"})
 SITE_KEYS = frozenset({"primary_source", "downloads"})
-BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries"})
+BUILD_KEYS = frozenset({"kernel", "timeout", "show_code", "preload", "notebooks_dir", "libraries", "validate"})
 NOTEBOOK_KEYS = frozenset({"parameters"})
 RUN_KEYS = frozenset({"name", "notebook", "title", "description", "parameters", "matrix", "timeout", "show_code"})
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -39,6 +40,9 @@ class BuildSettings:
     # Import names of the libraries the notebooks import whose source is part of the project:
     # a change to their files re-executes every run.
     libraries: tuple[str, ...] = ()
+    # "module:function" called with the project root before anything runs; it returns the problems
+    # of the data (empty when valid). Any problem refuses the build.
+    validate: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,7 @@ def _parse_build(table: Any, problems: list[str]) -> BuildSettings:
             preload=tuple(_typed(table, "preload", list, list(settings.preload))),
             notebooks_dir=_typed(table, "notebooks_dir", str, settings.notebooks_dir),
             libraries=tuple(_typed(table, "libraries", list, list(settings.libraries))),
+            validate=_typed(table, "validate", str, settings.validate),
         )
     except TypeError as err:
         problems.append(f"build: {err}")
@@ -242,7 +247,7 @@ def _parse_run(
         if not isinstance(values, list) or not values:
             problems.append(f"{where}: matrix.{name} must be a non-empty list")
     timeout = entry.get("timeout", build.timeout)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < math.inf:
         problems.append(f"{where}: timeout must be a positive number of seconds")
     if not isinstance(entry.get("show_code", build.show_code), bool):
         problems.append(f"{where}: show_code must be true or false")

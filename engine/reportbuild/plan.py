@@ -56,23 +56,29 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-StatCache = MutableMapping[str, list[Any]]  # path -> [size, mtime_ns, sha256]
+StatCache = MutableMapping[str, list[Any]]  # path -> [size, mtime_ns, ctime_ns, inode, sha256]
 
 
 def file_sha256(path: Path, cache: StatCache | None = None) -> str:
-    """Content hash of one file, reusing ``cache`` when size and mtime are unchanged."""
+    """Content hash of one file, reusing ``cache`` when its stat is unchanged.
+
+    The stat includes the inode's change time, which every write sets and no tool can set back
+    (unlike the mtime, which `touch -d` or an editor can restore): a same-size edit with its mtime
+    restored is still seen and hashed again.
+    """
     st = path.stat()
     key = str(path)
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     hit = cache.get(key) if cache is not None else None
-    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-        return str(hit[2])
+    if hit and len(hit) == 5 and hit[:4] == stamp:
+        return str(hit[4])
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     sha = h.hexdigest()
     if cache is not None:
-        cache[key] = [st.st_size, st.st_mtime_ns, sha]
+        cache[key] = [*stamp, sha]
     return sha
 
 

@@ -36,20 +36,22 @@ class RunRecord:
 @dataclass
 class BuildState:
     runs: dict[str, RunRecord] = field(default_factory=dict)
-    files: dict[str, list[Any]] = field(default_factory=dict)  # the stat cache of fingerprint.py
+    files: dict[str, list[Any]] = field(default_factory=dict)  # the stat cache of plan.py
     downloads: str | None = None  # digest of the data and code outputs/data/ was last exported from
+    validated: str | None = None  # digest of the data and libraries the table validator last passed
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
         """The saved state, or an empty one when missing, unreadable or of another format."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):  # missing, unreadable (the build then says why it cannot write)
             return cls()
         if data.get("format") != FORMAT:
             return cls()
         runs = {name: RunRecord(**record) for name, record in data.get("runs", {}).items()}
-        return cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"))
+        return cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"),
+                   validated=data.get("validated"))
 
     def save(self, path: Path) -> None:
         data = {
@@ -57,5 +59,6 @@ class BuildState:
             "runs": {name: asdict(record) for name, record in sorted(self.runs.items())},
             "files": self.files,
             "downloads": self.downloads,
+            "validated": self.validated,
         }
         atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")

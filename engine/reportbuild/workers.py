@@ -23,6 +23,8 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
+from reportbuild.guard import OutputsUnwritable
+
 
 @dataclass(frozen=True)
 class Task:
@@ -93,6 +95,7 @@ class WorkerConfig:
     cwd: str  # where kernels start: the notebooks folder, as in Jupyter (the kernel finds its project from there)
     preload: tuple[str, ...]
     root: str  # for notebook paths in messages
+    parent: int = 0  # the coordinator's pid: a worker whose coordinator died stops (it holds no lock)
 
 
 def _block_slow_import() -> None:
@@ -106,10 +109,45 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process get SIGTERM when ``parent`` dies (Linux: the kernel sends it; elsewhere a
+    thread watches the parent pid), and stop at once if it is already gone.
+
+    The coordinator holds the build lock; a worker outliving it would write outputs/ unlocked.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this libc: the watcher below does the job
+            _watch_parent(parent)
+    else:
+        _watch_parent(parent)
+    if parent and os.getppid() != parent:  # it died before the request above took effect
+        raise SystemExit(128 + signal.SIGTERM)
+
+
+def _watch_parent(parent: int) -> None:
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def worker_main(index: int, config: WorkerConfig, tasks: Queue, events: Queue, pending: Synchronized) -> None:
     """Process entry point. Ctrl-C is left to the coordinator, which terminates workers (SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGHUP, _on_sigterm)
+    die_with_parent(config.parent)
     _block_slow_import()
     import asyncio
 
@@ -144,19 +182,27 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
                     with pending.get_lock():
                         pending.value -= 1
                         more = pending.value > 0
-                    result = await _execute(task, config, pool, prestart=more)
+                    result, output = await execute_task(task, config, pool, prestart=more)
                 else:
-                    result = _rerender(task)
-            except Exception as err:  # an engine bug must not take the other runs down
-                # Name where in the engine it broke: the last frame and the exception.
-                frame = traceback.extract_tb(err.__traceback__)[-1]
-                message = "".join(traceback.format_exception_only(err)).strip()
-                failure = Failure(notebook=_relative(task.notebook_path, config.root), kind="engine",
-                                  message=f"{message} (at {Path(frame.filename).name}:{frame.lineno})")
+                    result, output = rerender_task(task)
+                commit(output, config.parent)
+            except OutputsUnwritable as err:
+                failure = Failure(notebook=_relative(task.notebook_path, config.root), kind="unwritable",
+                                  message=str(err))
                 result = Result(task.run, "failed", 0.0, failure)
+            except Exception as err:  # an engine bug must not take the other runs down
+                result = Result(task.run, "failed", 0.0, engine_failure(task, config, err))
             events.put(dataclasses.replace(result, seconds=time.perf_counter() - started))
     finally:
         await pool.close()
+
+
+def engine_failure(task: Task, config: WorkerConfig, err: Exception) -> Failure:
+    """A failure of the engine itself, named by the last frame and the exception."""
+    frame = traceback.extract_tb(err.__traceback__)[-1]
+    message = "".join(traceback.format_exception_only(err)).strip()
+    return Failure(notebook=_relative(task.notebook_path, config.root), kind="engine",
+                   message=f"{message} (at {Path(frame.filename).name}:{frame.lineno})")
 
 
 def _warm_renderer() -> None:
@@ -173,7 +219,34 @@ def _relative(path: str, root: str) -> str:
         return path
 
 
-async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) -> Result:
+@dataclass(frozen=True)
+class Output:
+    """What a finished task puts in outputs/: files written together (all or none), files removed."""
+
+    files: tuple[tuple[str, bytes], ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+def commit(output: Output, parent: int = 0) -> None:
+    """Write a task's output atomically: never an executed notebook and HTML from different builds.
+
+    Refuses (SystemExit) when the coordinator that holds the lock is gone (``parent``).
+    """
+    from reportbuild.guard import atomic_write_files
+
+    if parent and os.getppid() != parent:
+        raise SystemExit(128 + signal.SIGTERM)
+    atomic_write_files([(Path(path), data) for path, data in output.files])
+    for path in output.remove:
+        Path(path).unlink(missing_ok=True)
+
+
+def _text(text: str) -> bytes:
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+async def execute_task(task: Task, config: WorkerConfig, pool: Any, prestart: bool = False) -> tuple[Result, Output]:
+    """Execute one run on a fresh kernel of ``pool``; its result and what to write."""
     import asyncio
 
     import nbformat
@@ -195,14 +268,15 @@ async def _execute(task: Task, config: WorkerConfig, pool: Any, prestart: bool) 
         stopping = asyncio.create_task(kernel.shutdown())
     try:
         if execution.failure is not None:
-            _write(Path(task.failed), nbformat.writes(execution.nb))
-            return Result(task.run, "failed", 0.0, execution.failure)
+            failed = Output(files=((task.failed, _text(nbformat.writes(execution.nb))),))
+            return Result(task.run, "failed", 0.0, execution.failure), failed
         return _publish(task, execution.nb, "ran", positions)
     finally:
         await stopping
 
 
-def _rerender(task: Task) -> Result:
+def rerender_task(task: Task) -> tuple[Result, Output]:
+    """Re-render the stored executed notebook with the source's current markdown."""
     import nbformat
 
     from reportbuild.execute import load_source, merge_markdown, select_language
@@ -214,8 +288,9 @@ def _rerender(task: Task) -> Result:
     return _publish(task, nb, "re-rendered", positions)
 
 
-def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> Result:
-    """Write the executed notebook, its key results and its HTML; drop a stale ``.failed.ipynb``.
+def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> tuple[Result, Output]:
+    """The executed notebook, its key results and its HTML to write together; a stale
+    ``.failed.ipynb`` to remove.
 
     What the page leaves out (stderr, bare values) and what a reader would trip over (see
     pagecheck.py) come back as warnings.
@@ -242,11 +317,10 @@ def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> Result:
                                 results=results or [], title=report_title(prepared.nb))
     html = render_report(prepared.nb, lang=lang, fallback_title=task.title, links=PageLinks(**task.links),
                          show_code=task.show_code, degraded=prepared.degraded)
-    _write(Path(task.ipynb), nbformat.writes(nb))
+    files = [(task.ipynb, _text(nbformat.writes(nb))), (task.html, _text(html))]
     if task.results:
-        _write(Path(task.results), dumps(document))
-    _write(Path(task.html), html)
-    Path(task.failed).unlink(missing_ok=True)
+        files.append((task.results, _text(dumps(document))))
+    output = Output(files=tuple(files), remove=(task.failed,))
     if prepared.degraded:
         warnings.append(f"{task.run}: built without a Chinese (CJK) font, so its charts are labelled in "
                         "English; it is marked degraded. Install one (Debian: apt-get install "
@@ -256,13 +330,7 @@ def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> Result:
         problems.setdefault(problem.kind, []).append(problem.detail)
     for kind, details in problems.items():
         warnings.append(f"{task.run}.html: {len(details)} × {kind}, e.g. {details[0]}")
-    return Result(task.run, status, 0.0, None, tuple(warnings), prepared.degraded)
-
-
-def _write(path: Path, text: str) -> None:
-    from reportbuild.guard import atomic_write_text
-
-    atomic_write_text(path, text if text.endswith("\n") else text + "\n")
+    return Result(task.run, status, 0.0, None, tuple(warnings), prepared.degraded), output
 
 
 # -- the pool -------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ what a ratio was computed from.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 import pandas as pd
