@@ -23,7 +23,7 @@ from chengguan.params import ParameterError
 from reportbuild.guard import BuildLock, BuildLocked, OutputsUnwritable
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
-from reportbuild.plan import Action, Decision, digest, library_sources, plan, tree_digest
+from reportbuild.plan import Action, Decision, digest, library_sources, plan, read_digests, tree_digest
 from reportbuild.progress import Progress, summary_table
 from reportbuild.site import read_site_info, site_run, write_site
 from reportbuild.state import BuildState, RunRecord
@@ -156,7 +156,7 @@ def _order(decisions: Sequence[Decision], state: BuildState) -> list[Decision]:
     return sorted((d for d in decisions if d.action is not Action.SKIP), key=key)
 
 
-def _record(state: BuildState, decision: Decision, result: Result, commit: str | None) -> None:
+def _record(state: BuildState, decision: Decision, result: Result, commit: str | None, layout: Layout) -> None:
     old = state.runs.get(decision.run.name)
     if result.status == "failed":
         failure = result.failure.describe() if result.failure else "failed"
@@ -166,9 +166,13 @@ def _record(state: BuildState, decision: Decision, result: Result, commit: str |
             degraded=old.degraded if old else False, commit=old.commit if old else None)
         return
     duration = result.seconds if result.status == "ran" else (old.duration if old else None)
+    if result.status == "ran":
+        reads = None if result.reads is None else read_digests(result.reads, layout, state)
+    else:  # re-rendered: the notebook read what it read when it ran
+        reads = old.reads if old else None
     state.runs[decision.run.name] = RunRecord(
         status="ok", fingerprint=decision.fingerprint.to_dict(), built_at=_now(), duration=duration,
-        degraded=result.degraded, commit=commit)
+        degraded=result.degraded, commit=commit, reads=reads)
 
 
 def project_commit(root: os.PathLike[str] | str) -> str | None:
@@ -340,7 +344,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
                 raise OutputsUnwritable(event.failure.message)
             if isinstance(event, Result):
                 results[event.run] = event
-                _record(state, by_name[event.run], event, commit)
+                _record(state, by_name[event.run], event, commit, layout)
                 state.save(layout.state_file)  # after every run: an interrupted build resumes
             progress(event)
             if on_event is not None:
@@ -348,7 +352,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
 
         config = WorkerConfig(
             kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
-            preload=manifest.build.preload, root=str(layout.root), parent=os.getpid())
+            preload=manifest.build.preload, root=str(layout.root), parent=os.getpid(), trace=str(layout.data))
         try:
             run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
         except KeyboardInterrupt as interrupt:

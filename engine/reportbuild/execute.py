@@ -14,7 +14,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from reportbuild.kernels import Kernel
+from reportbuild.kernels import Kernel, traced_reads
 from reportbuild.workers import Failure
 
 INJECTED_TAG = "injected-parameters"
@@ -72,6 +72,7 @@ def source_cell_number(nb: nbformat.NotebookNode, index: int, positions: list[in
 class Execution:
     nb: nbformat.NotebookNode
     failure: Failure | None
+    reads: tuple[str, ...] | None = None  # data files the notebook read (None: not traced)
 
 
 def _failure_in_cell(nb: nbformat.NotebookNode, index: int, notebook: str, kind: str, message: str,
@@ -123,7 +124,7 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, *, notebook: str, t
             message = f"{err.ename}: {err.evalue}"
             return Execution(nb, _failure_in_cell(nb, index, notebook, "error", message, positions))
     client.set_widgets_metadata()
-    return Execution(nb, None)
+    return Execution(nb, None, await traced_reads(kernel))
 
 
 def merge_markdown(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -80,8 +80,55 @@ class PreloadError(RuntimeError):
     pass
 
 
-async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_timeout: float = 60) -> Kernel:
-    """Start a kernel the way nbclient does for a fresh run, then pre-import ``preload``."""
+# Which data files a notebook reads, recorded in its kernel (narrower rebuilds: a change to one
+# table re-runs only the reports that read it). An audit hook (PEP 578) sees every file Python
+# opens, whichever library opens it; it keeps the paths below the data folder opened for reading,
+# and the folders listed there (a notebook that globs depends on what the folder holds). The
+# kernel is thrown away after one notebook, so the hook, which cannot be removed, goes with it.
+TRACE_SOURCE = r"""
+def install(folder):
+    import os, sys
+    prefix = os.path.join(folder, "")
+    reads = set()
+
+    def hook(event, args):
+        if event == "open":
+            target, mode = args[0], args[1]
+            if isinstance(mode, str) and any(c in mode for c in "wax+"):
+                return
+            suffix = ""
+        elif event in ("os.listdir", "os.scandir"):
+            target, suffix = (args[0] if args else "."), "/"
+        else:
+            return
+        if target is None or isinstance(target, int):
+            return
+        try:
+            path = os.path.abspath(os.fsdecode(target))
+        except (TypeError, ValueError):
+            return
+        if path == folder or path.startswith(prefix):
+            reads.add(path[len(prefix):] + suffix if path != folder else suffix)
+
+    sys.addaudithook(hook)
+    sys.reportbuild_reads = reads
+
+
+install(FOLDER)
+"""
+# Evaluated in the kernel after the last cell (a user expression: no output, no history).
+READS_EXPRESSION = "sorted(getattr(__import__('sys'), 'reportbuild_reads', ()))"
+
+
+def trace_code(folder: str) -> str:
+    """Code that installs the read tracer for ``folder`` in a kernel, leaving no name behind."""
+    return f"exec({TRACE_SOURCE!r}, {{'FOLDER': {folder!r}}})"
+
+
+async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_timeout: float = 60,
+                       trace: str | None = None) -> Kernel:
+    """Start a kernel the way nbclient does for a fresh run, then trace reads below the folder
+    ``trace`` (when given) and pre-import ``preload``."""
     # Reuse nbclient's own start-up (kernel arguments such as the in-memory history file), so a
     # warm kernel is launched like the one `papermill` would launch (only the transport differs).
     starter = NotebookClient(v4.new_notebook(), kernel_name=name, startup_timeout=int(startup_timeout))
@@ -98,8 +145,10 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
     try:
         kc = await starter.async_start_new_kernel_client()
         kernel = Kernel(starter.km, kc, pid)
+        if trace:
+            await _silent(kernel, trace_code(trace), startup_timeout, "read tracer")
         if preload:
-            await _preload(kernel, preload, startup_timeout)
+            await _silent(kernel, preload_code(preload), startup_timeout, "pre-import")
     except BaseException:
         # nbclient already cleans up (and forgets km) when the client fails to connect.
         if starter.kc is not None:
@@ -111,25 +160,44 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
     return kernel
 
 
-async def _preload(kernel: Kernel, modules: Sequence[str], timeout: float) -> None:
-    code = preload_code(modules)
-    msg_id = await ensure_async(kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
+async def _silent(kernel: Kernel, code: str, timeout: float, what: str,
+                  user_expressions: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``code`` without output or history; its reply's content."""
+    msg_id = await ensure_async(kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
+                                                  user_expressions=user_expressions or {}))
     while True:
         reply = await kernel.kc.get_shell_msg(timeout=timeout)
         if reply["parent_header"].get("msg_id") == msg_id:
             break
-    if reply["content"]["status"] != "ok":
-        content = reply["content"]
-        raise PreloadError(f"pre-import failed: {content.get('ename')}: {content.get('evalue')}")
+    content: dict[str, Any] = reply["content"]
+    if content["status"] != "ok":
+        raise PreloadError(f"{what} failed: {content.get('ename')}: {content.get('evalue')}")
+    return content
+
+
+async def traced_reads(kernel: Kernel, timeout: float = 60) -> tuple[str, ...] | None:
+    """The data files (relative paths; folders end in "/") the kernel read since it started, or
+    None when it does not know (no tracer)."""
+    import ast
+
+    try:
+        content = await _silent(kernel, "", timeout, "reading the traced files", {"reads": READS_EXPRESSION})
+        value = content["user_expressions"]["reads"]
+        if value.get("status") != "ok":
+            return None
+        return tuple(ast.literal_eval(value["data"]["text/plain"]))
+    except (PreloadError, KeyError, ValueError, SyntaxError):
+        return None
 
 
 class KernelPool:
     """Hands out fresh kernels; ``prestart`` boots the next one in the background."""
 
-    def __init__(self, name: str, cwd: Path, preload: Sequence[str]) -> None:
+    def __init__(self, name: str, cwd: Path, preload: Sequence[str], trace: str | None = None) -> None:
         self.name = name
         self.cwd = cwd
         self.preload = tuple(preload)
+        self.trace = trace
         self._next: asyncio.Task[Kernel] | None = None
 
     def prestart(self) -> None:
@@ -138,13 +206,13 @@ class KernelPool:
 
     async def _start(self) -> Kernel:
         try:
-            return await start_kernel(self.name, self.cwd, self.preload)
+            return await start_kernel(self.name, self.cwd, self.preload, trace=self.trace)
         except PreloadError as err:
             # A module that cannot be imported would fail the notebook anyway; never let the
             # optimization change the outcome: fall back to a plain kernel.
             log.warning("%s; starting kernels without pre-imports", err)
             self.preload = ()
-            return await start_kernel(self.name, self.cwd, ())
+            return await start_kernel(self.name, self.cwd, (), trace=self.trace)
 
     async def take(self) -> Kernel:
         self.prestart()

@@ -302,6 +302,30 @@ class LibraryNotFound(ManifestError):
     """A library named in the manifest cannot be found."""
 
 
+def read_digests(reads: Sequence[str], layout: Layout, state: BuildState) -> dict[str, str | None]:
+    """The current digest of each data file a run read (a folder: of its listing; None: gone)."""
+    digests: dict[str, str | None] = {}
+    for rel in reads:
+        path = layout.data / rel.rstrip("/") if rel.strip("/") else layout.data
+        if rel.endswith("/"):
+            digests[rel] = digest(sorted(os.listdir(path))) if path.is_dir() else None
+        else:
+            digests[rel] = file_sha256(path, state.files) if path.is_file() else None
+    return digests
+
+
+def changed_reads(record_reads: Mapping[str, str | None], layout: Layout, state: BuildState) -> list[str]:
+    """The data files (of those a run read) whose content changed since."""
+    now = read_digests(list(record_reads), layout, state)
+    return [rel for rel, old in record_reads.items() if now[rel] != old]
+
+
+def _data_reason(changed: Sequence[str]) -> str:
+    shown = ", ".join(f"data/{rel}" if rel != "/" else "data/" for rel in changed[:3])
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return f"{EXECUTION_REASONS['data']}: {shown}{more}"
+
+
 def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState, layout: Layout,
            force: bool = False, links: Mapping[str, str | None] | None = None) -> Decision:
     """What to do with one run, given its current fingerprint and the saved state."""
@@ -318,6 +342,12 @@ def decide(run: Run, fp: Fingerprint, params: dict[str, Any], state: BuildState,
     if old is None or not layout.ipynb(run.name).is_file():
         return decision(Action.EXECUTE, "no previous output")
     changes = fp.execution_changes(old)
+    data_reason = EXECUTION_REASONS["data"]
+    if data_reason in changes and record is not None and record.reads is not None:
+        # Something under data/ changed; the run depends only on the files it read.
+        changed = changed_reads(record.reads, layout, state)
+        at = changes.index(data_reason)
+        changes[at:at + 1] = [_data_reason(changed)] if changed else []
     if changes:
         return decision(Action.EXECUTE, *changes)
     rerender = fp.render_changes(old)

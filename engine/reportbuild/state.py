@@ -28,6 +28,9 @@ class RunRecord:
     error: str | None = None  # the summary of the last failure
     degraded: bool = False  # the last good build is not fully in its language (no CJK font)
     commit: str | None = None  # the project's commit the last good build was made from
+    # Data files the last good execution read (relative to data/; folders end in "/") and their
+    # digests; None when unknown, and then any change under data/ re-runs the report.
+    reads: dict[str, str | None] | None = None
 
     def fp(self) -> Fingerprint | None:
         return Fingerprint.from_dict(self.fingerprint)

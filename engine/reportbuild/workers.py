@@ -78,6 +78,7 @@ class Result:
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
     degraded: bool = False  # built, but not fully in its language (e.g. no CJK font for a zh report)
+    reads: tuple[str, ...] | None = None  # data files the notebook read, relative to data/ (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class WorkerConfig:
     preload: tuple[str, ...]
     root: str  # for notebook paths in messages
     parent: int = 0  # the coordinator's pid: a worker whose coordinator died stops (it holds no lock)
+    trace: str | None = None  # the data folder whose reads each kernel records
 
 
 def _block_slow_import() -> None:
@@ -164,7 +166,7 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
 
     from reportbuild.kernels import KernelPool
 
-    pool = KernelPool(config.kernel, Path(config.cwd), config.preload)
+    pool = KernelPool(config.kernel, Path(config.cwd), config.preload, config.trace)
     if pending.value > 0:
         pool.prestart()
     # Import and compile the renderer while the first kernel boots.
@@ -270,7 +272,8 @@ async def execute_task(task: Task, config: WorkerConfig, pool: Any, prestart: bo
         if execution.failure is not None:
             failed = Output(files=((task.failed, _text(nbformat.writes(execution.nb))),))
             return Result(task.run, "failed", 0.0, execution.failure), failed
-        return _publish(task, execution.nb, "ran", positions)
+        result, output = _publish(task, execution.nb, "ran", positions)
+        return dataclasses.replace(result, reads=execution.reads), output
     finally:
         await stopping
 

@@ -89,6 +89,20 @@ class _Snapshot:
     joined: pd.DataFrame | None = None
 
 
+class _LazyTables(dict[str, pd.DataFrame]):
+    """Tables read on first use: a notebook opens only the files it needs, so the build engine,
+    which records the files a notebook reads, re-runs it only when one of those changes."""
+
+    def __init__(self, files: dict[str, tuple[schema.TableSchema, Path]]) -> None:
+        super().__init__()
+        self._files = files
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        table, path = self._files[name]
+        frame = self[name] = _read(table, path)
+        return frame
+
+
 _snapshots: dict[Path, _Snapshot] = {}
 
 
@@ -99,7 +113,7 @@ def _snapshot(data_dir: Path | str | None) -> _Snapshot:
     stamp = tuple((s.st_mtime_ns, s.st_size) for s in (f.stat() for f in files))
     snapshot = _snapshots.get(base)
     if snapshot is None or snapshot.stamp != stamp:
-        snapshot = _Snapshot(stamp, {t.name: _read(t, f) for t, f in zip(schema.TABLES, files)})
+        snapshot = _Snapshot(stamp, _LazyTables({t.name: (t, f) for t, f in zip(schema.TABLES, files)}))
         _snapshots[base] = snapshot
     return snapshot
 
