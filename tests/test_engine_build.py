@@ -53,7 +53,7 @@ def test_the_timeout_stops_a_hung_cell(first_build):
     layout, _, out, _, seconds = first_build
     assert "FAILED hung: notebooks/hung.ipynb, cell 3: timeout\n" \
            "    the cell did not finish within 2 s (per-cell timeout)" in out
-    assert seconds < 60  # the cell sleeps for 600 s
+    assert seconds < 600  # the cell sleeps for 600 s: only the timeout ends the build sooner
     assert BuildState.load(layout.state_file).runs["hung"].status == "failed"
 
 

@@ -75,6 +75,7 @@ class BuildOptions:
     timeout: float | None = None  # overrides the manifest's per-cell timeout
     show_code: bool | None = None  # overrides the manifest's show_code
     versions: Mapping[str, str | None] | None = None  # package versions (tests); None: installed
+    scheduler: str | None = None  # a Dask scheduler's address: run there instead of local workers
 
 
 def _now() -> str:
@@ -319,6 +320,13 @@ def _build(layout: Layout, options: BuildOptions, out: TextIO, err: TextIO,
                   f"{layout.relative(layout.outputs)} is whole, from its last good build. "
                   "Free some space or fix the permissions, then build again.\n")
         return EXIT_REFUSED
+    except RuntimeError as error:
+        from reportbuild.cluster import ClusterUnavailable
+
+        if not isinstance(error, ClusterUnavailable):
+            raise
+        err.write(f"chengguan-build: {error}\n")
+        return EXIT_REFUSED
 
 
 def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dict], layout: Layout,
@@ -354,7 +362,12 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
             kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
             preload=manifest.build.preload, root=str(layout.root), parent=os.getpid(), trace=str(layout.data))
         try:
-            run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
+            if options.scheduler:
+                from reportbuild.cluster import run_on_cluster
+
+                run_on_cluster([_task(d, layout) for d in todo], options.scheduler, config, handle)
+            else:
+                run_tasks([_task(d, layout) for d in todo], options.jobs, config, handle)
         except KeyboardInterrupt as interrupt:
             interrupted = interrupt
         finally:

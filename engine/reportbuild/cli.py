@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
                       help="show code cells in the HTML")
     code.add_argument("--hide-code", dest="show_code", action="store_false",
                       help="collapse code cells in the HTML (the report default)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run each notebook on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) instead "
+                        "of local workers; needs the [dask] extra (see README)")
     p.add_argument("--root", type=Path, help="project root (default: the nearest folder holding reports.toml, "
                                              "from the working directory up)")
     p.add_argument("--manifest", type=Path, help="manifest file (default: ROOT/reports.toml)")
@@ -95,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
     options = BuildOptions(patterns=args.runs, jobs=args.jobs, force=args.force, dry_run=args.dry_run,
-                           timeout=args.timeout, show_code=args.show_code)
+                           timeout=args.timeout, show_code=args.show_code, scheduler=args.scheduler)
     try:
         return build(layout, options)
     except BrokenPipeError:  # `chengguan-build --dry-run | head`
