@@ -40,7 +40,7 @@ test: $(STAMP)
 
 # Lint and type checks (run by .ci/run).
 check: $(STAMP)
-	$(BIN)/ruff check lib engine tests benchmarks
+	$(BIN)/ruff check lib engine
 	$(BIN)/mypy
 
 kernel: $(STAMP)
