@@ -191,3 +191,18 @@ def test_invalid_parameters_are_refused_before_anything_runs(built):
         "parameters of notebook 'good':\n  lang: str = 'zh'; one of 'zh', 'en' (vocabulary 'languages')"
     )
     assert not Path(built.ipynb("good-fr")).exists()
+
+
+def test_installed_versions_read_fast_agree_with_importlib_metadata():
+    from importlib import metadata
+
+    from reportbuild.plan import EXECUTION_PACKAGES, RENDER_PACKAGES, package_versions
+
+    names = [*EXECUTION_PACKAGES, *RENDER_PACKAGES, "no-such-distribution-x"]
+    expected = {}
+    for name in names:
+        try:
+            expected[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected[name] = None
+    assert package_versions(names) == expected

@@ -215,7 +215,18 @@ def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: 
             results_file=layout.results(run.name),
         ))
     info = read_site_info(layout.data, layout.outputs, manifest.site.primary_source)
+    # Rendering the pages compiles their templates (about a second): skip it when nothing they
+    # show, nor the code and templates that draw them, changed since the pages were written.
+    from reportbuild import site
+
+    pages = [layout.outputs / site.HOME["zh"], layout.outputs / site.HOME["en"], layout.outputs / site.BUILD_PAGE]
+    code = [tree_digest(Path(site.__file__), state.files), tree_digest(Path(site.__file__).with_name("templates"),
+                                                                       state.files)]
+    key = digest([[repr(r) for r in runs], repr(info), code, [p.is_file() for p in pages]])
+    if key == state.site and all(p.is_file() for p in pages):
+        return
     write_site(runs, info, layout.outputs, atomic_write_text)
+    state.site = key
 
 
 def export_downloads(manifest: Manifest, layout: Layout, state: BuildState, err: TextIO) -> None:
@@ -374,8 +385,8 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
             progress.finish()
     known = {run.name for run in manifest.runs}
     state.runs = {name: record for name, record in state.runs.items() if name in known}
-    state.save(layout.state_file)
     write_site_pages(manifest, _all_parameters(manifest, parameters), state, layout)
+    state.save(layout.state_file)
 
     rows: list[tuple[str, str, float | None]] = []
     for d in decisions:

@@ -120,14 +120,37 @@ def notebook_digests(nb: Mapping[str, Any]) -> tuple[str, str]:
     return digest(code), digest(other)
 
 
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
 def package_versions(names: Iterable[str]) -> dict[str, str | None]:
-    """Installed versions (None when a distribution is absent)."""
+    """Installed versions (None when a distribution is absent).
+
+    Read from the ``<name>-<version>.dist-info`` folder names on ``sys.path`` (first wins, as
+    for imports): one listing per folder instead of parsing every distribution's METADATA, which
+    takes most of a no-op build. ``importlib.metadata`` answers for the rest.
+    """
+    names = list(names)
+    wanted = {_normal(name): name for name in names}
     versions: dict[str, str | None] = {}
-    for name in names:
+    for entry in sys.path:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            if item.endswith(".dist-info"):
+                name, _, version = item[: -len(".dist-info")].partition("-")
+                original = wanted.get(_normal(name))
+                if original is not None and original not in versions and version:
+                    versions[original] = version
+    for name in names:
+        if name not in versions:
+            try:
+                versions[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                versions[name] = None
     return versions
 
 

@@ -42,19 +42,22 @@ class BuildState:
     files: dict[str, list[Any]] = field(default_factory=dict)  # the stat cache of plan.py
     downloads: str | None = None  # digest of the data and code outputs/data/ was last exported from
     validated: str | None = None  # digest of the data and libraries the table validator last passed
+    site: str | None = None  # digest of what the site's pages were last written from
+    _saved: str | None = field(default=None, repr=False, compare=False)  # the text last read or written
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
         """The saved state, or an empty one when missing, unreadable or of another format."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
         except (OSError, ValueError):  # missing, unreadable (the build then says why it cannot write)
             return cls()
         if data.get("format") != FORMAT:
             return cls()
         runs = {name: RunRecord(**record) for name, record in data.get("runs", {}).items()}
         return cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"),
-                   validated=data.get("validated"))
+                   validated=data.get("validated"), site=data.get("site"), _saved=text)
 
     def save(self, path: Path) -> None:
         data = {
@@ -63,5 +66,9 @@ class BuildState:
             "files": self.files,
             "downloads": self.downloads,
             "validated": self.validated,
+            "site": self.site,
         }
-        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        if text != self._saved:  # a no-op build writes (and syncs to disk) nothing
+            atomic_write_text(path, text)
+            self._saved = text
