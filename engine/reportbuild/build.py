@@ -295,7 +295,8 @@ def build(layout: Layout, options: BuildOptions, out: TextIO = sys.stdout, err: 
         with stop_on_signals():
             return _build(layout, options, out, err, on_event)
     except KeyboardInterrupt as interrupt:  # before or after the runs (during them, see _locked_build)
-        err.write(f"chengguan-build: interrupted ({interrupt})\n")
+        by = f" by {interrupt}" if isinstance(interrupt, Interrupted) else ""
+        err.write(f"chengguan-build: interrupted{by}\n")
         return exit_code(interrupt)
 
 
@@ -401,7 +402,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
     _report_failures(list(results.values()), layout, out)
     if interrupted:
         left = len(todo) - len(results)
-        out.write(f"\ninterrupted ({interrupted}): {len(results)} run(s) finished, {left} left; "
-                  "the next build resumes\n")
+        by = f" by {interrupted}" if isinstance(interrupted, Interrupted) else ""
+        out.write(f"\ninterrupted{by}: {len(results)} run(s) finished, {left} left; the next build resumes\n")
         return exit_code(interrupted)
     return EXIT_FAILED if any(r.status == "failed" for r in results.values()) else EXIT_OK
