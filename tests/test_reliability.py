@@ -695,6 +695,7 @@ def test_a_same_size_edit_with_its_mtime_restored_is_seen(tmp_path: Path) -> Non
     state.save(layout.state_file)
     layout.ipynb("good-zh").write_text("{}", encoding="utf-8")
     layout.html("good-zh").write_text("<html></html>", encoding="utf-8")
+    layout.results("good-zh").write_text("{}", encoding="utf-8")
     assert decide()[0] == "up to date"
     scopes = layout.data / "scopes.csv"
     stat = scopes.stat()
