@@ -59,3 +59,13 @@ RUNS.update({
     "community_law-zh": ("community_law", {"lang": "zh"}),
     "community_law-en": ("community_law", {"lang": "en", "procedure": "all"}),
 })
+RUNS.update({
+    "nonsite_enforcement-zh": ("nonsite_enforcement", {"lang": "zh"}),
+    "nonsite_enforcement-en": ("nonsite_enforcement", {
+        "lang": "en", "confidence": 0.99, "low_risk_inspections_per_year": 2.0,
+        "other_risk_inspections_per_year": 6.0, "uniform_inspections_per_year": 6.0}),
+    "street_environment-zh": ("street_environment", {"lang": "zh", "confidence": 0.9}),
+    "street_environment-en": ("street_environment", {"lang": "en"}),
+    "major_operations-zh": ("major_operations", {"lang": "zh"}),
+    "major_operations-en": ("major_operations", {"lang": "en", "more_than_reading": "open"}),
+})

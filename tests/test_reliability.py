@@ -334,6 +334,7 @@ POISONED_RUNS = {
     "nonsite": ("nonsite_enforcement", {"lang": "zh"}),
     "residential": ("residential_communities", {"lang": "en"}),
     "street": ("street_environment", {"lang": "zh"}),
+    "operations": ("major_operations", {"lang": "en"}),
     "district": ("district_profile", {"lang": "en", "district": "xuhui"}),
     "epidemic": ("epidemic_duty", {"lang": "en"}),
     "ecology": ("ecology_construction_waste", {"lang": "zh"}),

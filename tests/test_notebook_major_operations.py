@@ -1,0 +1,49 @@
+"""The major-operations report: like with like, ranges in the ranking, the reading of 余."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from notebook_runs import assert_clean_report, reports, results
+
+STEM = "major_operations"
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
+    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
+                                      lang: str) -> None:
+    assert_clean_report(executed[lang], lang)
+
+
+def test_ciie_cases_per_person_time_carry_rounding(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    ciie = results(executed["zh"])["ciie_cases_per_1000_person_times"]
+    assert ciie["headline"]
+    # 10,857 cases over "5.5 万人次" (54,500-55,500)
+    assert ciie["value"] == pytest.approx(10857 / 55000 * 1000)
+    assert (ciie["lower"], ciie["upper"]) == (pytest.approx(10857 / 55500 * 1000),
+                                              pytest.approx(10857 / 54500 * 1000))
+    assert results(executed["zh"])["ciie_phases"]["value"] == 4
+
+
+def test_the_reading_of_yu_moves_the_riverside_range(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = results(executed["zh"]), results(executed["en"])
+    # "2.2 万余人次": below 23,000 (zh, default) or with no ceiling (en, "open")
+    river_zh, river_en = zh["riverside_cases_per_1000_person_times"], en[
+        "riverside_cases_per_1000_person_times"]
+    assert river_zh["upper"] == river_en["upper"] == pytest.approx(197 / 22000 * 1000)
+    assert river_zh["lower"] == pytest.approx(197 / 23000 * 1000)
+    assert river_en["lower"] == 0
+    # the CIIE operation is at least 21.8 times the riverside under either reading
+    for run in (zh, en):
+        assert run["ciie_over_riverside_cases_per_person_time"]["lower"] == pytest.approx(
+            (10857 / 55500) / (197 / 22000))
+    # fewer comparisons are settled when 余 has no ceiling
+    assert zh["comparisons_settled"]["value"] > en["comparisons_settled"]["value"]
