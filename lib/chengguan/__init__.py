@@ -6,7 +6,6 @@ Layout (one job per module):
 - ``sources``: the raw source documents and the normalized text that quotes are matched against.
 - ``tables``: schemas, loading, validation and coverage of the indicator tables in ``data/``.
 - ``stats``: intervals and rates with their denominators.
-- ``analysis``: domain helpers used by the notebooks (one module per domain).
 - ``theme``: the plotting theme (Chinese-capable font selection).
 - ``params``: notebook parameter declarations and their validation.
 - ``reports``: the batch report engine (manifest, cache, runner, HTML, gallery).
