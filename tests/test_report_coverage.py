@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from notebook_runs import html_outputs, reports
 
 import chengguan.display as show
@@ -14,7 +13,6 @@ from chengguan.tables import load_observations
 _SHOWN = re.compile(r'<code class="obs-id">([^<]+)</code>')
 
 
-@pytest.mark.xfail(reason="issue 9: notebooks for the remaining domains in progress", strict=False)
 def test_every_primary_observation_is_in_some_report() -> None:
     shown: dict[str, str] = {}
     for name, nb in reports().items():
