@@ -36,7 +36,8 @@ RUNS.update({
 RUNS.update({
     "explorer-zh": ("explorer", {"lang": "zh", "interactive": False}),
     "explorer-en": ("explorer", {"lang": "en", "domain": "street_environment", "indicator": "",
-                                 "compare_with": "", "scope": "", "year": 2022}),
+                                 "compare_with": "", "scope": "", "year": 2022,
+                                 "interactive": False}),
 })
 RUNS.update({
     "epidemic_duty-zh": ("epidemic_duty", {"lang": "zh"}),

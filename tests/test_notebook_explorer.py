@@ -38,11 +38,9 @@ def test_default_view_compares_two_indicators(executed: dict[str, nbformat.Noteb
                 if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
 
 
-def test_parameters_select_another_view_and_menus_appear(
+def test_parameters_select_another_view(
         executed: dict[str, nbformat.NotebookNode]) -> None:
     en = results(executed["en"])
     expected = load_observations(domain="street_environment", period=2022)
     assert en["observations"]["value"] == len(expected)
     assert en["indicators"]["value"] == expected.indicator_id.nunique()
-    assert [o for o in outputs(executed["en"])
-            if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
