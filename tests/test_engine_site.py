@@ -153,7 +153,7 @@ def run(name, notebook, lang=None, **kw):
 INFO = SiteInfo(scopes={"city": ("上海市", "Shanghai"), "huangpu": ("黄浦区", "Huangpu"), "xuhui": ("徐汇区", "Xuhui")},
                 primary_source=Source("城管执法系统2022年工作总结", "上海市城市管理行政执法局", "沪城管执〔2023〕14号",
                                       "2023-01-30", "https://example.gov.cn/summary.html"),
-                other_sources=3, data_files=[("data/observations.csv", 2048)])
+                other_sources=3, data_files=[("data/observations.csv", 2048), ("data/tables.xlsx", 1024 * 1024)])
 
 
 def test_reports_are_grouped_by_language_pairs_and_districts():
@@ -204,7 +204,8 @@ def test_the_home_page_says_what_the_collection_is_its_source_and_how_to_cite(bu
     assert "沪城管执〔2023〕14号" in page and "另有 3 份补充来源" in page
     cite = page[page.index('<blockquote class="cite">'):]
     assert "《生活垃圾分类执法》" in cite and "2025-03-01" in cite and "0123456789" in cite
-    assert '<a href="data/observations.csv">observations.csv</a>' in page and "2.0 KB" in page
+    assert '<a href="data/observations.csv">observations.csv</a>' in page
+    assert '<a href="data/tables.xlsx">tables.xlsx</a> <span class="muted">1.0 MB</span>' in page
     en = render_home(runs, INFO, "en")
     assert "How to cite" in en and "Data downloads" in en and re.search(r"3 further sources", en)
 

@@ -216,6 +216,15 @@ def data_files(outputs: Path) -> list[tuple[str, int]]:
     return found
 
 
+def grouped_downloads(files: Sequence[tuple[str, int]]) -> dict[str, list[tuple[str, int]]]:
+    """The downloads by kind: the workbook, CSV, Parquet, the descriptor, anything else."""
+    groups: dict[str, list[tuple[str, int]]] = {"xlsx": [], "csv": [], "parquet": [], "json": [], "other": []}
+    for path, size in files:
+        suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        groups[suffix if suffix in groups else "other"].append((path, size))
+    return groups
+
+
 # -- rendering ------------------------------------------------------------------------------
 
 
@@ -267,7 +276,10 @@ TEXT: dict[str, dict[str, str]] = {
         "districts_h": "各区概况",
         "data_h": "数据下载",
         "data_intro": "报告所用的全部表格，每个数字附原句与出处：",
-        "data_none": "",
+        "dl_excel": "Excel 工作簿（说明页与全部表格）",
+        "dl_csv": "CSV（UTF-8，Excel 可直接打开）",
+        "dl_parquet": "Parquet",
+        "dl_descriptor": "数据包描述（Frictionless）",
         "read_zh": "中文",
         "read_en": "English",
         "mark.degraded": "降级：图表为英文标签",
@@ -277,7 +289,7 @@ TEXT: dict[str, dict[str, str]] = {
         "failed_note": "最近一次构建失败，显示的是上一次成功的版本。",
         "build_link": "构建信息",
         "built": "构建于",
-        "colon": "：",
+        "colon": "：", "comma": "，", "open": "（", "close": "）", "stop": "。",
         "no_headline": "",
     },
     "en": {
@@ -304,7 +316,10 @@ TEXT: dict[str, dict[str, str]] = {
         "districts_h": "Districts",
         "data_h": "Data downloads",
         "data_intro": "Every table the reports use, each figure with its quote and source:",
-        "data_none": "",
+        "dl_excel": "Excel workbook (a README sheet and every table)",
+        "dl_csv": "CSV (UTF-8, opens in Excel)",
+        "dl_parquet": "Parquet",
+        "dl_descriptor": "Data Package descriptor (Frictionless)",
         "read_zh": "中文",
         "read_en": "English",
         "mark.degraded": "degraded: English chart labels",
@@ -314,7 +329,7 @@ TEXT: dict[str, dict[str, str]] = {
         "failed_note": "The last build failed; this is the last good version.",
         "build_link": "Build details",
         "built": "built",
-        "colon": ": ",
+        "colon": ": ", "comma": ", ", "open": " (", "close": ")", "stop": ".",
         "no_headline": "",
     },
 }
@@ -345,6 +360,7 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
     return _environment().get_template("home.html.j2").render(
         lang=lang, other="en" if lang == "zh" else "zh", t=text, home=HOME, build_page=BUILD_PAGE,
         topics=topics, districts=districts, scopes=info.scopes, info=info, cite=cite,
+        downloads=grouped_downloads(info.data_files),
         latest=_date(latest), css=asset("base.css") + asset("home.css"), js=asset("filter.js"))
 
 

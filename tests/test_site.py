@@ -1,0 +1,252 @@
+"""The real report site, built by the engine from the project's manifest, read as a reader would.
+
+One build per module (into a temporary ``outputs/``): every notebook of ``reports.toml`` in both
+languages, and the district profile for two districts (the other districts are the same notebook
+with another parameter). Then:
+
+- without a browser, every report page passes the page check (``reportbuild.pagecheck``: no
+  truncated cell, no stderr box, no default or missing alt text, no external resource, a zh page in
+  Chinese and an en page in English, quotations aside);
+- in headless Chromium (tests/browser.py), the home pages and every report load with no console
+  error and no request outside ``outputs/``, every image decodes (and is drawn at 2x or better),
+  zh pages show Chinese, every link resolves (local files and anchors exist; http(s) links appear
+  only in source lists and are not fetched), no page is wider than a phone, the language switch
+  keeps the reader on the same report, the filter box filters, print hides the navigation;
+  screenshots of the home page and one report at desktop and phone width go to
+  ``outputs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from browser import DESKTOP, PHONE, PageWatch, browser  # noqa: F401 - the fixture is used by name
+
+from reportbuild.build import BuildOptions, build
+from reportbuild.layout import Layout
+from reportbuild.manifest import load_manifest
+from reportbuild.pagecheck import check_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "outputs" / "screenshots"
+DISTRICTS = ("huangpu", "pudong")
+SCREENSHOT_REPORT = "garbage_sorting-zh"
+
+# Notebooks not yet rewritten to the contracts of issue 8 (language cells, key results, charts
+# with alt text, tables never cut). Their pages are expected to fail the page check; strict, so
+# the test says when one passes and can leave this list.
+NOT_YET_REWRITTEN = {"nonsite_enforcement", "street_environment"}
+
+# Where a link to the web may stand: lists of sources (display helpers: ul.sources, the figures
+# table's source column; the home page's source section).
+SOURCE_CONTAINERS = ".sources, table.figures, #source"
+
+
+def selected_runs() -> list[str]:
+    manifest = load_manifest(ROOT / "reports.toml", ROOT)
+    return [run.name for run in manifest.runs
+            if run.notebook != "district_profile" or run.parameters.get("district") in DISTRICTS]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Layout:
+    layout = Layout.create(root=ROOT, outputs=tmp_path_factory.mktemp("site") / "outputs")
+    out, err = io.StringIO(), io.StringIO()
+    code = build(layout, BuildOptions(patterns=selected_runs(), jobs=2), out=out, err=err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    return layout
+
+
+def reports(layout: Layout) -> list[str]:
+    return sorted(p.stem for p in layout.outputs.glob("*.html") if p.stem not in ("index", "index.en", "build"))
+
+
+def notebook_of(layout: Layout, run: str) -> str:
+    manifest = load_manifest(ROOT / "reports.toml", ROOT)
+    return next(r.notebook for r in manifest.runs if r.name == run)
+
+
+# -- without a browser ------------------------------------------------------------------------------
+
+
+def test_every_selected_run_has_its_report_and_key_results(site):
+    assert reports(site) == sorted(selected_runs())
+    for run in selected_runs():
+        assert site.results(run).is_file(), run
+
+
+@pytest.mark.parametrize("run", selected_runs())
+def test_every_report_passes_the_page_check(site, run, request):
+    if notebook_of(site, run) in NOT_YET_REWRITTEN:
+        request.applymarker(pytest.mark.xfail(reason="issue 8: notebook not yet rewritten", strict=True))
+    page = site.html(run).read_text(encoding="utf-8")
+    problems = check_page(page, "en" if run.endswith("-en") else "zh")
+    assert problems == [], "\n".join(map(str, problems[:10]))
+
+
+def test_the_home_pages_pass_the_page_check(site):
+    for name, lang in (("index.html", "zh"), ("index.en.html", "en"), ("build.html", None)):
+        assert check_page((site.outputs / name).read_text(encoding="utf-8"), lang) == [], name
+
+
+# -- in the browser ---------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+IMAGES = """() => Array.from(document.images).map(img => ({
+    src: img.currentSrc.slice(0, 60), complete: img.complete, natural: img.naturalWidth,
+    shown: img.getBoundingClientRect().width}))"""
+LINKS = f"""() => Array.from(document.querySelectorAll('a[href]')).map(a => ({{
+    raw: a.getAttribute('href'), url: a.href, source: a.closest({SOURCE_CONTAINERS!r}) !== null}}))"""
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def pages(layout: Layout) -> list[str]:
+    return ["index.html", "index.en.html", "build.html"] + [f"{run}.html" for run in reports(layout)]
+
+
+def ids_of(path: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+def link_problems(layout: Layout, page: str, links: list[dict]) -> list[str]:
+    """Links of ``page`` that do not resolve inside outputs/, or web links outside source lists."""
+    problems = []
+    ids: dict[Path, set[str]] = {}
+    for link in links:
+        raw, url = link["raw"], link["url"]
+        if url.startswith(("http://", "https://")):
+            if not link["source"]:
+                problems.append(f"{page}: web link outside a source list: {raw}")
+            continue
+        if not url.startswith("file:"):
+            problems.append(f"{page}: link of another kind: {raw}")
+            continue
+        parsed = urlparse(url)
+        target = Path(unquote(parsed.path))
+        if layout.outputs.resolve() not in target.resolve().parents:
+            problems.append(f"{page}: link outside outputs/: {raw}")
+        elif not target.is_file():
+            problems.append(f"{page}: link to a missing file: {raw}")
+        elif parsed.fragment and target.suffix == ".html":
+            known = ids.setdefault(target, ids_of(target))
+            if parsed.fragment not in known and unquote(parsed.fragment) not in known:
+                problems.append(f"{page}: link to a missing anchor: {raw}")
+    return problems
+
+
+def test_every_page_loads_clean_at_desktop_and_phone_width(site, browser):  # noqa: F811
+    failures = []
+    runs_not_yet_rewritten = {run for run in reports(site) if notebook_of(site, run) in NOT_YET_REWRITTEN}
+    for viewport in (DESKTOP, PHONE):
+        watch = PageWatch(browser, site.outputs, viewport=viewport)
+        try:
+            for page in pages(site):
+                before = len(watch.errors), len(watch.outside)
+                tab = watch.open(page)
+                failures += [f"{page}: {e}" for e in watch.errors[before[0]:]]
+                failures += [f"{page}: request outside outputs/: {u}" for u in watch.outside[before[1]:]]
+                # Charts of the notebooks not yet rewritten are 1x PNGs; the others' are 2x.
+                crisp = page[:-len(".html")] not in runs_not_yet_rewritten
+                for img in tab.evaluate(IMAGES):
+                    if not (img["complete"] and img["natural"] > 0):
+                        failures.append(f"{page}: image does not decode: {img['src']}")
+                    elif crisp and viewport is DESKTOP and img["natural"] < 1.5 * img["shown"]:
+                        failures.append(f"{page}: image not crisp ({img['natural']} px drawn at {img['shown']:.0f})")
+                wide, width = tab.evaluate(WIDTH)
+                if viewport is PHONE and wide > width + 1:
+                    failures.append(f"{page}: {wide} px wide on a {width} px phone")
+                if viewport is DESKTOP:
+                    failures += link_problems(site, page, tab.evaluate(LINKS))
+                    lang = tab.evaluate("document.documentElement.lang")
+                    text = tab.inner_text("body")
+                    if lang == "zh" and len(CJK.findall(text)) < 50:
+                        failures.append(f"{page}: a zh page with little Chinese text")
+        finally:
+            watch.close()
+    assert failures == [], "\n".join(failures[:30])
+
+
+def test_the_language_switch_keeps_the_reader_on_the_same_report(site, browser):  # noqa: F811
+    watch = PageWatch(browser, site.outputs)
+    try:
+        for run in reports(site):
+            tab = watch.open(f"{run}.html")
+            other = "en" if run.endswith("-zh") else "zh"
+            switch = tab.locator(f'nav.topbar a[hreflang="{other}"]')
+            assert switch.count() == 1, run
+            switch.click()
+            tab.wait_for_load_state()
+            assert tab.url.endswith(f"{run[:-2]}{other}.html"), (run, tab.url)
+            assert tab.evaluate("document.documentElement.lang") == other
+        home = watch.open("index.html")
+        home.locator('nav.topbar a[hreflang="en"]').click()
+        home.wait_for_load_state()
+        assert home.url.endswith("/index.en.html") and "Topics" in home.inner_text("body")
+        assert watch.errors == []
+    finally:
+        watch.close()
+
+
+def test_the_filter_box_filters_the_reports(site, browser):  # noqa: F811
+    watch = PageWatch(browser, site.outputs)
+    try:
+        tab = watch.open("index.html")
+        cards = tab.locator("article.card")
+        total = cards.count()
+        assert total == tab.locator("article.card:visible").count() > 10
+
+        tab.fill("#filter", "黄浦区")
+        shown = tab.locator("article.card:visible")
+        assert shown.count() == 1 and "黄浦区 · Huangpu" in shown.inner_text()
+        assert tab.locator("#topics").is_hidden() and tab.locator("#districts").is_visible()
+
+        tab.fill("#filter", "pudong")  # English names are found on the Chinese page too
+        assert "浦东新区" in tab.locator("article.card:visible").first.inner_text()
+
+        tab.fill("#filter", "no such report zzz")
+        assert tab.locator("article.card:visible").count() == 0 and tab.locator("#no-match").is_visible()
+
+        tab.fill("#filter", "")
+        assert tab.locator("article.card:visible").count() == total and tab.locator("#no-match").is_hidden()
+        assert watch.errors == []
+    finally:
+        watch.close()
+
+
+def test_pages_print_without_navigation(site, browser):  # noqa: F811
+    watch = PageWatch(browser, site.outputs)
+    try:
+        for page in ("index.html", f"{SCREENSHOT_REPORT}.html"):
+            tab = watch.open(page)
+            tab.emulate_media(media="print")
+            assert tab.locator("nav.topbar").is_hidden(), page
+            assert tab.locator("details.cg-code").first.is_hidden() if page != "index.html" else True
+            assert tab.locator("h1").is_visible()
+            tab.pdf(path=str(site.outputs / ".build" / f"{page}.pdf"))  # prints without an error
+    finally:
+        watch.close()
+
+
+def test_screenshots_of_the_home_page_and_a_report(site, browser):  # noqa: F811
+    """Kept under outputs/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = []
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        watch = PageWatch(browser, site.outputs, viewport=viewport)
+        try:
+            for page, name in (("index.html", "home-zh"), ("index.en.html", "home-en"),
+                               (f"{SCREENSHOT_REPORT}.html", "report-zh"),
+                               (f"{SCREENSHOT_REPORT[:-2]}en.html", "report-en")):
+                tab = watch.open(page)
+                path = SCREENSHOTS / f"{name}-{label}.png"
+                tab.screenshot(path=str(path), full_page=name.startswith("home"))
+                shots.append(path)
+        finally:
+            watch.close()
+    for path in shots:
+        assert path.stat().st_size > 10_000, path  # a page was drawn, not a blank
