@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -31,6 +32,8 @@ LAUNCH_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+T = TypeVar("T")
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS-pixel viewport
@@ -58,24 +61,57 @@ def require_chromium() -> str:
     return path
 
 
+class BrowserThread:
+    """Chromium driven from a thread of its own.
+
+    Playwright's sync API refuses to start where an asyncio loop runs, and other tests in the
+    session (kernels, papermill) may leave one behind in the main thread; on its own thread the
+    browser never meets it. Every use of the browser goes through :meth:`run`.
+    """
+
+    def __init__(self, executable: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
+        self._thread.submit(self._start, executable).result()
+
+    def _start(self, executable: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(executable_path=executable, args=list(LAUNCH_ARGS))
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(browser, *args)`` on the browser's thread; its result or its exception."""
+        return self._thread.submit(function, self.browser, *args).result()
+
+    def close(self) -> None:
+        def stop() -> None:
+            try:
+                self.browser.close()
+            finally:
+                self._playwright.stop()
+
+        self._thread.submit(stop).result()
+        self._thread.shutdown()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """A playwright ``Browser`` on the system Chromium, shared by the session."""
+def browser() -> Iterator[BrowserThread]:
+    """The system Chromium, shared by the session (see BrowserThread)."""
     executable = require_chromium()
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         message = "playwright is not installed: pip install -e '.[dev]'"
         if in_ci():
             pytest.fail(f"CI=true and {message}", pytrace=False)
         pytest.skip(message)
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=list(LAUNCH_ARGS))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    thread = BrowserThread(executable)
+    try:
+        yield thread
+    finally:
+        thread.close()
 
 
 def file_url(path: Path) -> str:

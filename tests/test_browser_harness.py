@@ -30,8 +30,8 @@ def _site(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_clean_page_loads_with_chinese_text_and_its_image(browser, tmp_path: Path) -> None:  # noqa: F811
-    watch = PageWatch(browser, _site(tmp_path), viewport=PHONE)
+def clean_page(chromium, root: Path) -> None:
+    watch = PageWatch(chromium, root, viewport=PHONE)
     try:
         page = watch.open("index.html")
         assert page.inner_text("h1") == "城管执法"
@@ -41,8 +41,8 @@ def test_a_clean_page_loads_with_chinese_text_and_its_image(browser, tmp_path: P
         watch.close()
 
 
-def test_requests_outside_the_folder_and_console_errors_are_caught(browser, tmp_path: Path) -> None:  # noqa: F811
-    watch = PageWatch(browser, _site(tmp_path))
+def bad_page(chromium, root: Path) -> None:
+    watch = PageWatch(chromium, root)
     try:
         watch.open("bad.html")
         assert "https://cdn.invalid/x.css" in watch.outside
@@ -51,3 +51,22 @@ def test_requests_outside_the_folder_and_console_errors_are_caught(browser, tmp_
         assert any("cdn.invalid" in e for e in watch.errors)  # aborted: never reached the network
     finally:
         watch.close()
+
+
+def test_a_clean_page_loads_with_chinese_text_and_its_image(browser, tmp_path: Path) -> None:  # noqa: F811
+    browser.run(clean_page, _site(tmp_path))
+
+
+def test_requests_outside_the_folder_and_console_errors_are_caught(browser, tmp_path: Path) -> None:  # noqa: F811
+    browser.run(bad_page, _site(tmp_path))
+
+
+def test_the_browser_works_where_an_asyncio_loop_runs(browser, tmp_path: Path) -> None:  # noqa: F811
+    import asyncio
+
+    root = _site(tmp_path)
+
+    async def inside_a_loop() -> None:
+        browser.run(clean_page, root)  # a blocking call from a coroutine: fine for a test
+
+    asyncio.run(inside_a_loop())

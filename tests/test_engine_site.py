@@ -204,8 +204,9 @@ def test_the_home_page_says_what_the_collection_is_its_source_and_how_to_cite(bu
     assert "沪城管执〔2023〕14号" in page and "另有 3 份补充来源" in page
     cite = page[page.index('<blockquote class="cite">'):]
     assert "《生活垃圾分类执法》" in cite and "2025-03-01" in cite and "0123456789" in cite
-    assert '<a href="data/observations.csv">observations.csv</a>' in page
-    assert '<a href="data/tables.xlsx">tables.xlsx</a> <span class="muted">1.0 MB</span>' in page
+    assert '<a href="data/observations.csv"><code>observations.csv</code></a>' in page
+    assert '<a href="data/tables.xlsx"><code>tables.xlsx</code></a> <span class="muted">1.0 MB</span>' in page
+    assert check_page(page) == []
     en = render_home(runs, INFO, "en")
     assert "How to cite" in en and "Data downloads" in en and re.search(r"3 further sources", en)
 
@@ -235,7 +236,7 @@ def test_downloads_are_exported_when_data_change_and_linked(built, tmp_path):
     assert "contract-zh  re-rendered" in out
     bar = read(layout, "contract-zh.html")
     assert 'href="index.html#data"' in bar[bar.index('<nav class="topbar">'):bar.index("</nav>")]
-    assert '<a href="data/observations.csv">observations.csv</a>' in read(layout, "index.html")
+    assert '<a href="data/observations.csv"><code>observations.csv</code></a>' in read(layout, "index.html")
     # Nothing changed: no second export. Data changed: exported again.
     run_build(layout, "contract-zh")
     assert len(downloads.CALLS) == 1

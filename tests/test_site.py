@@ -140,10 +140,14 @@ def link_problems(layout: Layout, page: str, links: list[dict]) -> list[str]:
 
 
 def test_every_page_loads_clean_at_desktop_and_phone_width(site, browser):  # noqa: F811
+    browser.run(_every_page_loads_clean_at_desktop_and_phone_width, site)
+
+
+def _every_page_loads_clean_at_desktop_and_phone_width(chromium, site):
     failures = []
     runs_not_yet_rewritten = {run for run in reports(site) if notebook_of(site, run) in NOT_YET_REWRITTEN}
     for viewport in (DESKTOP, PHONE):
-        watch = PageWatch(browser, site.outputs, viewport=viewport)
+        watch = PageWatch(chromium, site.outputs, viewport=viewport)
         try:
             for page in pages(site):
                 before = len(watch.errors), len(watch.outside)
@@ -172,7 +176,11 @@ def test_every_page_loads_clean_at_desktop_and_phone_width(site, browser):  # no
 
 
 def test_the_language_switch_keeps_the_reader_on_the_same_report(site, browser):  # noqa: F811
-    watch = PageWatch(browser, site.outputs)
+    browser.run(_the_language_switch_keeps_the_reader_on_the_same_report, site)
+
+
+def _the_language_switch_keeps_the_reader_on_the_same_report(chromium, site):
+    watch = PageWatch(chromium, site.outputs)
     try:
         for run in reports(site):
             tab = watch.open(f"{run}.html")
@@ -193,7 +201,11 @@ def test_the_language_switch_keeps_the_reader_on_the_same_report(site, browser):
 
 
 def test_the_filter_box_filters_the_reports(site, browser):  # noqa: F811
-    watch = PageWatch(browser, site.outputs)
+    browser.run(_the_filter_box_filters_the_reports, site)
+
+
+def _the_filter_box_filters_the_reports(chromium, site):
+    watch = PageWatch(chromium, site.outputs)
     try:
         tab = watch.open("index.html")
         cards = tab.locator("article.card")
@@ -219,7 +231,11 @@ def test_the_filter_box_filters_the_reports(site, browser):  # noqa: F811
 
 
 def test_pages_print_without_navigation(site, browser):  # noqa: F811
-    watch = PageWatch(browser, site.outputs)
+    browser.run(_pages_print_without_navigation, site)
+
+
+def _pages_print_without_navigation(chromium, site):
+    watch = PageWatch(chromium, site.outputs)
     try:
         for page in ("index.html", f"{SCREENSHOT_REPORT}.html"):
             tab = watch.open(page)
@@ -234,10 +250,14 @@ def test_pages_print_without_navigation(site, browser):  # noqa: F811
 
 def test_screenshots_of_the_home_page_and_a_report(site, browser):  # noqa: F811
     """Kept under outputs/screenshots/ for a person to look at."""
+    browser.run(_screenshots_of_the_home_page_and_a_report, site)
+
+
+def _screenshots_of_the_home_page_and_a_report(chromium, site):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = []
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        watch = PageWatch(browser, site.outputs, viewport=viewport)
+        watch = PageWatch(chromium, site.outputs, viewport=viewport)
         try:
             for page, name in (("index.html", "home-zh"), ("index.en.html", "home-en"),
                                (f"{SCREENSHOT_REPORT}.html", "report-zh"),
