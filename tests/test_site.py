@@ -36,11 +36,6 @@ SCREENSHOTS = ROOT / "outputs" / "screenshots"
 DISTRICTS = ("huangpu", "pudong")
 SCREENSHOT_REPORT = "garbage_sorting-zh"
 
-# Notebooks not yet rewritten to the contracts of issue 8 (language cells, key results, charts
-# with alt text, tables never cut). Their pages are expected to fail the page check; strict, so
-# the test says when one passes and can leave this list.
-NOT_YET_REWRITTEN = {"nonsite_enforcement", "street_environment"}
-
 # Where a link to the web may stand: lists of sources (display helpers: ul.sources, the figures
 # table's source column; the home page's source section).
 SOURCE_CONTAINERS = ".sources, table.figures, #source"
@@ -65,11 +60,6 @@ def reports(layout: Layout) -> list[str]:
     return sorted(p.stem for p in layout.outputs.glob("*.html") if p.stem not in ("index", "index.en", "build"))
 
 
-def notebook_of(layout: Layout, run: str) -> str:
-    manifest = load_manifest(ROOT / "reports.toml", ROOT)
-    return next(r.notebook for r in manifest.runs if r.name == run)
-
-
 # -- without a browser ------------------------------------------------------------------------------
 
 
@@ -80,9 +70,7 @@ def test_every_selected_run_has_its_report_and_key_results(site):
 
 
 @pytest.mark.parametrize("run", selected_runs())
-def test_every_report_passes_the_page_check(site, run, request):
-    if notebook_of(site, run) in NOT_YET_REWRITTEN:
-        request.applymarker(pytest.mark.xfail(reason="issue 8: notebook not yet rewritten", strict=True))
+def test_every_report_passes_the_page_check(site, run):
     page = site.html(run).read_text(encoding="utf-8")
     problems = check_page(page, "en" if run.endswith("-en") else "zh")
     assert problems == [], "\n".join(map(str, problems[:10]))
@@ -145,7 +133,6 @@ def test_every_page_loads_clean_at_desktop_and_phone_width(site, browser):  # no
 
 def _every_page_loads_clean_at_desktop_and_phone_width(chromium, site):
     failures = []
-    runs_not_yet_rewritten = {run for run in reports(site) if notebook_of(site, run) in NOT_YET_REWRITTEN}
     for viewport in (DESKTOP, PHONE):
         watch = PageWatch(chromium, site.outputs, viewport=viewport)
         try:
@@ -154,12 +141,10 @@ def _every_page_loads_clean_at_desktop_and_phone_width(chromium, site):
                 tab = watch.open(page)
                 failures += [f"{page}: {e}" for e in watch.errors[before[0]:]]
                 failures += [f"{page}: request outside outputs/: {u}" for u in watch.outside[before[1]:]]
-                # Charts of the notebooks not yet rewritten are 1x PNGs; the others' are 2x.
-                crisp = page[:-len(".html")] not in runs_not_yet_rewritten
                 for img in tab.evaluate(IMAGES):
                     if not (img["complete"] and img["natural"] > 0):
                         failures.append(f"{page}: image does not decode: {img['src']}")
-                    elif crisp and viewport is DESKTOP and img["natural"] < 1.5 * img["shown"]:
+                    elif viewport is DESKTOP and img["natural"] < 1.5 * img["shown"]:
                         failures.append(f"{page}: image not crisp ({img['natural']} px drawn at {img['shown']:.0f})")
                 wide, width = tab.evaluate(WIDTH)
                 if viewport is PHONE and wide > width + 1:
