@@ -126,6 +126,9 @@ PARSE_CASES = [
     # a Japanese page: 平米 (also Chinese) and the counter カ所
     ("13万平米", "13", 10_000, "130000", "m2", "平米", "exact"),
     ("1629カ所", "1629", 1, "1629", "site", "カ所", "exact"),
+    # a score, and minutes that are not a score
+    ("89.47分", "89.47", 1, "89.47", "point", "分", "exact"),
+    ("15 分钟", "15", 1, "15", "minute", "分钟", "exact"),
 ]
 
 
@@ -230,6 +233,8 @@ FIND_CASES = [
                                      ("24", "credit", "24", "exact")]),
     # 达到 is part of the mention; outside a target it does not qualify the number
     ("创建率达到 98%", [("达到 98%", "percent", "98", "exact")]),
+    ("综合评分达到89.47分，连续六期", [("达到89.47分", "point", "89.47", "exact"),
+                                ("六期", "issue", "6", "exact")]),
     # English: a letter word is a unit only as a whole word; 'about' after a number is no lead
     ("7,000 about community environment", [("7,000", "count", "7000", "exact")]),
     ("5 casework", [("5", "count", "5", "exact")]),

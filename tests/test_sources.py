@@ -143,3 +143,34 @@ def test_the_offsets_of_supplementary_text_point_into_its_raw_text(data: Path) -
     n = normalized_text("supp_2019_first_day", data)
     assert n.raw == n.text  # the phrases have no page breaks or bold markers
     assert all(n.raw[n.to_raw(i)] == ch for i, ch in enumerate(n.text))
+
+
+# -- the cross-year candidates file ------------------------------------------------------------
+
+
+SHINE_2022 = "https://www.shine.cn/news/metro/2210091307/"
+
+
+def test_a_cross_year_source_is_its_distinct_quotes(tmp_path: Path) -> None:
+    """Rows of raw/cross_year_candidates.csv repeat a quote once per figure; it stands once."""
+    import shutil
+
+    shutil.copytree(paths.data_dir(), tmp_path / "data")
+    data = tmp_path / "data"
+    n = normalized_text("shine_2022_10_09", data)
+    lines = n.text.split("\n")
+    assert len(lines) == len(set(lines)) == 7  # 11 rows of the page, 7 sentences
+    assert lines[1].startswith("They were mainly related to the city's environment, with 67,000")
+    assert sources.source("shine_2022_10_09", data).url == SHINE_2022
+    assert n.line_of(n.raw.index("They were mainly")) == 3  # its first row (the header is 1)
+    set_cell(data, "sources", "shine_2022_10_09", "url", SHINE_2022 + "x")
+    from chengguan.tables.validate import validate
+
+    assert [str(p) for p in validate(data) if p.rule == "supplementary-url"] == [
+        f"data/sources.csv:{_line_of(data, 'shine_2022_10_09')}: column url: "
+        f"'{SHINE_2022}x' is not a url of raw/cross_year_candidates.csv [supplementary-url]"]
+
+
+def _line_of(data: Path, source_id: str) -> int:
+    lines = (data / "sources.csv").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(source_id + ","))

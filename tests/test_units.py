@@ -9,7 +9,7 @@ CANONICAL_IDS = {
     "road_time", "unit_visit", "person", "record", "panel", "sheet", "vehicle", "dwelling",
     "category", "entry", "article", "issue", "episode", "volume", "batch", "copy", "m2", "kg",
     "yuan", "percent", "day", "year", "month", "date_day", "bird", "household", "hour", "count",
-    "credit", "week", "session", "round", "team", "piece",
+    "credit", "week", "session", "round", "team", "piece", "point", "minute",
 }  # fmt: skip
 
 
@@ -32,6 +32,7 @@ def test_each_written_form_appears_once() -> None:
         ("学分", "credit"), ("周", "week"), ("场", "session"), ("轮", "round"), ("支", "team"),
         ("枚", "piece"), ("平米", "m2"), ("カ所", "site"), ("cases", "case"),
         ("square meters", "m2"), ("percent", "percent"), ("inspections", "time"),
+        ("分", "point"), ("分钟", "minute"),
         ("平方米", "m2"), ("公斤", "kg"), ("%", "percent"), ("％", "percent"),
         ("日", "date_day"), ("学时", "hour"), ("小时", "hour"),
     ],

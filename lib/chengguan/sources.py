@@ -4,9 +4,11 @@ A source is a row of ``data/sources.csv``; its ``raw_path`` (relative to ``data/
 kept byte for byte in ``data/raw/``. Two kinds of raw file exist:
 
 - a document (the primary source): its text is the file itself;
-- ``raw/supplementary_figures.csv``, shared by the supplementary sources: the text of one such
-  source is the ``phrase`` of every row whose ``source_url`` is the source's ``url``, one phrase per
-  line (a quote never contains a newline, so it cannot run from one phrase into the next).
+- a phrase file (:data:`PHRASE_FILES`), a CSV of short phrases from public pages shared by several
+  sources: ``raw/supplementary_figures.csv`` (columns ``source_url``, ``phrase``) and
+  ``raw/cross_year_candidates.csv`` (``url``, ``quote``). The text of one such source is the
+  phrase of every row whose url is the source's ``url``, each distinct phrase once, one per line
+  (a quote never contains a newline, so it cannot run from one phrase into the next).
 
 Normalization (docs/architecture.md) removes every whitespace run that contains a newline (the
 page breaks of the printed original) and every ``**`` (bold markers); :class:`NormalizedText`
@@ -30,6 +32,12 @@ if TYPE_CHECKING:
 
 PRIMARY_SOURCE_ID = "cgzf_2022_summary"
 SUPPLEMENTARY_RAW_PATH = "raw/supplementary_figures.csv"
+CROSS_YEAR_RAW_PATH = "raw/cross_year_candidates.csv"
+PHRASE_FILES: dict[str, tuple[str, str]] = {
+    SUPPLEMENTARY_RAW_PATH: ("source_url", "phrase"),
+    CROSS_YEAR_RAW_PATH: ("url", "quote"),
+}
+"""Phrase files by raw path: (the column naming the page, the column holding its phrase)."""
 
 # One pass over the text: a bold marker, or a whitespace run holding a newline. The leading
 # ``[^\S\n]*`` lets a match start at the first blank of the run, so the whole run goes.
@@ -55,7 +63,8 @@ class Source:
 
     @property
     def is_supplementary(self) -> bool:
-        return self.raw_path == SUPPLEMENTARY_RAW_PATH
+        """Whether the source's raw file is a phrase file shared with other sources."""
+        return self.raw_path in PHRASE_FILES
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,7 +212,7 @@ def _normalized_text(
     # new cache key.
     del stamp
     if record.is_supplementary:
-        return _supplementary_text(source_id, record.url, path)
+        return _supplementary_text(source_id, record.url, path, *PHRASE_FILES[record.raw_path])
     from chengguan.tables.io import read_text
 
     # Decoding the bytes ourselves keeps every character, "\r" included, at its raw offset;
@@ -215,25 +224,32 @@ def _normalized_text(
     return NormalizedText(source_id, raw, text, offsets, lines)
 
 
-def _supplementary_text(source_id: str, url: str, path: Path) -> NormalizedText:
+def _supplementary_text(source_id: str, url: str, path: Path, url_column: str = "source_url",
+                        phrase_column: str = "phrase") -> NormalizedText:
     # Imported here: chengguan.tables imports this module, so a top-level import would be a cycle.
     from chengguan.tables.io import read_csv
 
-    rows = [row for row in read_csv(path) if row["source_url"] == url]
-    raw = "\n".join(row["phrase"] for row in rows)
+    rows, seen = [], set()
+    for row in read_csv(path):
+        # Several rows may quote the same sentence (one row per figure): it stands once.
+        if row[url_column] == url and row[phrase_column] not in seen:
+            seen.add(row[phrase_column])
+            rows.append(row)
+    raw = "\n".join(row[phrase_column] for row in rows)
     texts: list[str] = []
     offsets = array("l")
     at = 0  # raw offset where the current phrase starts
     for row in rows:
         # Each phrase is normalized on its own; the "\n" between phrases is kept, not removed.
-        text, phrase_offsets = normalize(row["phrase"])
+        text, phrase_offsets = normalize(row[phrase_column])
         if texts:
             offsets.append(at - 1)
         texts.append(text)
         offsets.extend(at + o for o in phrase_offsets)
-        at += len(row["phrase"]) + 1
+        at += len(row[phrase_column]) + 1
     # A phrase spanning lines (none so far) goes on over the following lines of the file.
-    lines = tuple(row.line + k for row in rows for k in range(row["phrase"].count("\n") + 1))
+    lines = tuple(row.line + k for row in rows
+                  for k in range(row[phrase_column].count("\n") + 1))
     lines = lines or (1,)
     return NormalizedText(source_id, raw, "\n".join(texts), offsets, lines)
 

@@ -71,6 +71,8 @@ UNITS: tuple[Unit, ...] = (
     Unit("轮", "round", "round(s)"),
     Unit("支", "team", "team(s)"),
     Unit("枚", "piece", "piece(s)"),
+    Unit("分", "point", "point(s)"),  # a score (综合评分 89.47分)
+    Unit("分钟", "minute", "minute(s)"),  # so that 分钟 is never read as a score
     Unit("平米", "m2", "m²"),
     # Counting words of the few foreign-language pages among the supplementary sources: English
     # nouns that are units ("74,000 cases"), and the Japanese counter カ所 (= 处, places).

@@ -24,7 +24,7 @@ QUALIFIERS = ("exact", "more_than", "at_least", "approximate", "at_most")
 # exists or is in force (6066 workrooms, the 14 categories of a regulation, a class-hour rule).
 STATUSES = ("actual", "target", "plan_restatement")
 EXCLUSION_REASONS = ("date", "year", "document_number", "plan_period", "edition", "programme_name",
-                     "ordinal", "heading", "name", "word")
+                     "ordinal", "heading", "name", "word", "repeated")
 
 # Frictionless reads these as booleans by default; validation accepts exactly the same spellings.
 TRUE_VALUES = ("true", "True", "TRUE", "1")
@@ -139,8 +139,8 @@ SOURCES = TableSchema(
         Field("url", "string", "Public address of the document.", unique=True),
         _ref("scope_id", "area or unit the document reports on"),
         Field("kind", "string", "What kind of document it is.", required=True,
-              enum=("official_report", "district_report", "news_release", "reprint",
-                    "compilation")),
+              enum=("official_report", "district_report", "news_release", "news_article",
+                    "reprint", "compilation")),
         Field("reliability", "string", "How far its figures can be trusted.", required=True,
               enum=("high", "medium", "low")),
         Field("reliability_note", "string", "Why it has that reliability.", multiline=True),
@@ -160,7 +160,7 @@ SCOPES = TableSchema(
     fields=(
         _id("scope_id", "scope"),
         Field("kind", "string", "City, district or unit.", required=True,
-              enum=("city", "district", "unit")),
+              enum=("city", "district", "unit", "subdistrict")),
         Field("name_zh", "string", "Chinese name.", required=True, plain=True),
         Field("name_en", "string", "English name.", required=True, plain=True),
     ),

@@ -242,19 +242,19 @@ class _Validation:
                 if actual != row["sha256"]:
                     self.report("sources", row, "sha256",
                                 f"is not the SHA-256 of {row['raw_path']} ({actual})", "checksum")
+            phrase_file = sources.PHRASE_FILES.get(row["raw_path"])
             try:
-                if row["raw_path"] == sources.SUPPLEMENTARY_RAW_PATH:
+                if phrase_file is not None:
                     if path not in raw_urls:
-                        raw_urls[path] = {r["source_url"] for r in read_csv(path)}
+                        raw_urls[path] = {r[phrase_file[0]] for r in read_csv(path)}
                 else:
                     sources.normalized_text(row["source_id"], self.data_dir)
             except TableReadError as error:
                 self.report("sources", row, "raw_path", f"cannot be read: {error}", "raw-file")
                 continue
-            if row["raw_path"] == sources.SUPPLEMENTARY_RAW_PATH:
-                if row["url"] not in raw_urls[path]:
-                    self.report("sources", row, "url",
-                                f"is not a source_url of {row['raw_path']}", "supplementary-url")
+            if phrase_file is not None and row["url"] not in raw_urls[path]:
+                self.report("sources", row, "url",
+                            f"is not a {phrase_file[0]} of {row['raw_path']}", "supplementary-url")
 
     # -- indicators -----------------------------------------------------------------------------
 
