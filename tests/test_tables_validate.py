@@ -339,7 +339,7 @@ def test_every_problem_at_once_in_file_and_line_order(data: Path) -> None:
         ("data/observations.csv", 7, "enum"),
     ]
     assert problems[0] == Problem("data/scopes.csv", 3, "kind", "county",
-                                  "is not one of: city, district, unit", "enum")
+                                  "is not one of: city, district, unit, subdistrict", "enum")
 
 
 def test_the_command_prints_every_problem_and_exits_1(
@@ -351,7 +351,8 @@ def test_the_command_prints_every_problem_and_exits_1(
     assert out.splitlines() == [
         "data/observations.csv:2: column value: '5335' is not what the quote says "
         "(the parser reads 5334 from '5334 起') [value-matches-quote]",
-        "data/observations.csv:7: column status: 'planned' is not one of: actual, target, plan_restatement [enum]",
+        "data/observations.csv:7: column status: 'planned' is not one of: actual, target, "
+        "plan_restatement [enum]",
     ]
     assert err == "2 problems (value-matches-quote: 1, enum: 1)\n"
 
@@ -360,7 +361,7 @@ def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFix
     assert main(["--data-dir", str(data), "validate"]) == 0
     assert capsys.readouterr().out == (
         "data/ is valid: 2 scopes, 2 sources, 3 domains, 9 indicators, 12 observations, "
-        "1 exclusions, 1 recognitions, 5 supplementary_map, 43 labels, 2 events\n")
+        "1 exclusions, 1 recognitions, 5 supplementary_map, 45 labels, 2 events\n")
 
 
 def test_the_project_data_is_valid() -> None:
