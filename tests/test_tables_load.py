@@ -189,3 +189,13 @@ def test_the_project_data_loads() -> None:
     assert len(frame) > 100
     assert frame.indicator.notna().all() and frame.scope_name.notna().all()
     assert frame.source_title.notna().all() and frame.domain_name.notna().all()
+
+
+def test_whole_years_keeps_the_year_beside_its_part_years() -> None:
+    from chengguan.tables import whole_years
+
+    cases = load_observations(indicator="all_cases", scope="city", status="actual")
+    assert len(cases) == 3  # 2022, and January–September of 2021 and 2022 from press reports
+    kept = whole_years(cases)
+    assert kept.period_start.dt.year.tolist() == [2022] and kept.value.tolist() == [108000.0]
+    assert list(kept.index) == list(cases.index[cases.days >= 365])

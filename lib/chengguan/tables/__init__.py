@@ -30,12 +30,13 @@ if TYPE_CHECKING:
         load_supplementary_map,
         tables_read,
         value_of,
+        whole_years,
     )
 
 _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "tables_read", "value_of",
+    "load_events", "load_labels", "tables_read", "value_of", "whole_years",
 )
 
 # Written out (not built from _LAZY) so linters see the re-exports; a test-free check keeps them equal.
@@ -43,7 +44,7 @@ __all__ = [
     "CoverageReport", "coverage", "Problem", "validate",
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "tables_read", "value_of",
+    "load_events", "load_labels", "tables_read", "value_of", "whole_years",
 ]
 assert set(__all__) == {"CoverageReport", "coverage", "Problem", "validate", *_LAZY}
 

@@ -360,6 +360,19 @@ def _check_lang(lang: str) -> None:
         raise ValueError(f"unknown lang {lang!r}; allowed: {', '.join(LANGS)}")
 
 
+def whole_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an observations frame whose period is one whole calendar year.
+
+    Part-year figures (January–September from a press report, a district report written before
+    the year ended) stand beside the year's figure of the same indicator; an analysis that wants
+    one figure per year keeps these rows. The index is kept, so the rows join back.
+    """
+    start, end = frame["period_start"], frame["period_end"]
+    whole = ((start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 12)
+             & (end.dt.day == 31) & (start.dt.year == end.dt.year))
+    return frame[whole]
+
+
 def value_of(indicator_id: str, *, data_dir: Path | str | None = None,
              **filters: Any) -> Observation:
     """The one observation of ``indicator_id`` matching ``filters`` (as for load_observations).
