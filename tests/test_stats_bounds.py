@@ -17,6 +17,10 @@ from chengguan import stats
     (89.4, "exact", "89.4%", 89.35, 89.45),
     (108000, "more_than", "10.8 万余起", 108000, 109000),  # 余: below the next unit
     (4000, "more_than", "4000 余", 4000, 5000),
+    (3300000, "more_than", "330万余元", 3300000, 3310000),  # 余 after 万: less than one 万 more
+    (3300000, "more_than", "330余万元", 3300000, 3400000),  # 余 before 万: below 340万
+    (20, "more_than", "二十余人", 20, 30),
+    (90, "exact", "90%", 89.5, 90.5),  # a whole percentage is rounded, not exact
     (1200, "at_least", "1200 块以上", 1200, math.inf),  # 以上 includes the number, no ceiling
     (9, "at_least", "不少于 9 家", 9, math.inf),
     (50, "at_most", "不超过 50 家", 0, 50),
@@ -84,8 +88,8 @@ def test_paired_ratios_pair_figures_of_one_source_scope_and_period() -> None:
     assert (minhang.numerator_id, minhang.denominator_id) == ("a1", "a2")
     assert minhang.value == pytest.approx(2790000 / 12201)
     assert (minhang.low, minhang.high) == pytest.approx((2785000 / 12201, 2795000 / 12201))
-    # 330万余: more than 3.3 million, below 3.4 million
-    assert out.loc["changning", "high"] == pytest.approx(3400000 / 3062)
+    # 330万余: more than 3.3 million, less than one 万 more
+    assert out.loc["changning", "high"] == pytest.approx(3310000 / 3062)
 
 
 def test_paired_ratios_never_mix_periods_and_refuse_ambiguous_groups() -> None:

@@ -14,6 +14,7 @@ what a ratio was computed from.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -183,12 +184,17 @@ _UNBOUNDED_ABOVE = ("以上", "超过", "逾", "不少于", "至少", "达到", 
 _NEARLY = ("近", "nearly", "almost")
 
 
+# "330万余": the remainder follows the unit, so it is less than one of that unit.
+_REMAINDER_AFTER_UNIT = re.compile(r"[万亿]\s*[余多]")
+
+
 def rounding_step(number_text: str) -> float:
     """The place value of the last printed digit of a figure: "22.5万" -> 1000, "89.4%" -> 0.1.
 
     A whole number written in full ("5334 起", "十类", "74,000 cases") has step 1. For "余" figures
-    the step of an integer is that of its last non-zero digit ("4000 余" -> 1000), the reading of
-    "余" as "and a remainder below the next unit". The figure is read by the quantity parser, so
+    the step of an integer is that of its last non-zero digit ("4000 余" -> 1000, "330余万" -> 10万),
+    the reading of "余" as "and a remainder below the next unit"; written after the unit, the
+    remainder is below that unit ("330万余" -> 1万). The figure is read by the quantity parser, so
     Chinese numerals and thousands separators count as they are written.
     """
     from chengguan.quantities import QuantityParseError, parse_quantity
@@ -202,6 +208,8 @@ def rounding_step(number_text: str) -> float:
     scale = quantity.multiplier
     if exponent < 0:
         return scale * 10.0 ** exponent
+    if _REMAINDER_AFTER_UNIT.search(number_text):
+        return float(scale)
     if "余" in number_text or "多" in number_text:
         whole = str(int(quantity.number))
         return scale * 10.0 ** (len(whole) - len(whole.rstrip("0")))
@@ -212,7 +220,7 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     """The closed interval ``[low, high]`` of true values that a printed figure stands for.
 
     - exact: the rounding interval, ``value ± step/2`` (a whole number written in full is exact:
-      ``[value, value]``, since counts are whole);
+      ``[value, value]``, since counts are whole; a whole percentage is rounded: "90%" is 89.5–90.5);
     - more_than: "余"/"多" mean a remainder below the next unit of the last printed digit
       (``(value, value + step)``, returned closed); "超过"/"逾"/"more than" give no upper bound
       (``inf``);
@@ -221,7 +229,9 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     - approximate: "近" (nearly) ``[value - step, value]``; otherwise the rounding interval.
     """
     step = rounding_step(number_text)
-    half = step / 2 if step > 1 or "." in number_text else 0.0
+    # A count printed in full is exact; a decimal, a rounded 万 figure or a percentage is rounded.
+    rounded = step > 1 or "." in number_text or "%" in number_text or "％" in number_text
+    half = step / 2 if rounded else 0.0
     if qualifier == "exact":
         return float(value - half), float(value + half)
     words = number_text.lower()
