@@ -26,6 +26,9 @@ from chengguan import stats
     (50, "at_most", "不超过 50 家", 0, 50),
     (2790000, "approximate", "约279万元", 2785000, 2795000),
     (100, "approximate", "近 100 人", 99, 100),
+    (8000, "approximate", "about 8,000", 7500, 8500),  # a round "about": rounded at its last digit
+    (152000, "approximate", "about 152,000 inspections", 151500, 152500),
+    (2600000, "approximate", "约 260 万元", 2550000, 2650000),
     # Chinese numerals and English pages, read by the parser
     (10, "exact", "十类", 10, 10),
     (74000, "exact", "74,000 cases", 74000, 74000),  # printed in full: read as exact

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Literal
 
 import pandas as pd
@@ -211,9 +212,14 @@ def rounding_step(number_text: str) -> float:
     if _REMAINDER_AFTER_UNIT.search(number_text):
         return float(scale)
     if "余" in number_text or "多" in number_text:
-        whole = str(int(quantity.number))
-        return scale * 10.0 ** (len(whole) - len(whole.rstrip("0")))
+        return _last_nonzero_step(quantity.number, scale)
     return float(scale)
+
+
+def _last_nonzero_step(number: Decimal, scale: int) -> float:
+    """The place value of the last non-zero digit of a whole number ("4000" -> 1000)."""
+    whole = str(int(number))
+    return scale * 10.0 ** (len(whole) - len(whole.rstrip("0")))
 
 
 def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[float, float]:
@@ -226,7 +232,8 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
       (``inf``);
     - at_least (以上, 不少于, 至少, 达到): ``[value, inf)``;
     - at_most: ``[0, value]``;
-    - approximate: "近" (nearly) ``[value - step, value]``; otherwise the rounding interval.
+    - approximate: "近" (nearly) ``[value - step, value]``; otherwise the rounding interval, a
+      round number rounded at its last non-zero digit ("about 8,000": 7,500-8,500).
     """
     step = rounding_step(number_text)
     # A count printed in full is exact; a decimal, a rounded 万 figure or a percentage is rounded.
@@ -246,6 +253,14 @@ def printed_bounds(value: float, qualifier: str, number_text: str) -> tuple[floa
     if qualifier == "approximate":
         if any(word in words for word in _NEARLY):
             return float(value - step), float(value)
+        # "约 8000", "about 8,000": a round number said to be approximate is rounded at its last
+        # non-zero digit, as 余 is read (about 8,000 is 7,500-8,500, not 7,999.5-8,000.5).
+        from chengguan.quantities import parse_quantity
+
+        quantity = parse_quantity(number_text)
+        exponent = quantity.number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            step = max(step, _last_nonzero_step(quantity.number, quantity.multiplier))
         return float(value - step / 2), float(value + step / 2)
     raise ValueError(f"unknown qualifier {qualifier!r}")
 
