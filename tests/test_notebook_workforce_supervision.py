@@ -52,3 +52,16 @@ def test_targets_against_2022(executed: dict[str, nbformat.NotebookNode]) -> Non
     assert gap["lower"] == pytest.approx(0.35) and gap["upper"] == pytest.approx(0.45)
     assert en["courseware_target_pct_of_2022"]["value"] == pytest.approx(15 / 23 * 100)
     assert "创建率" in markdown_text(executed["en"])
+
+
+def test_the_two_headcounts_show_no_change(executed: dict[str, nbformat.NotebookNode]) -> None:
+    for lang in ("zh", "en"):
+        change = results(executed[lang])["headcount_change_2018_2019"]
+        # "more than 7,900" (Feb 2019) minus "about 8,000" (Dec 2018, 7,500-8,500): -100 on its
+        # face, from -600 with no ceiling, so zero is inside
+        assert change["value"] == -100
+        assert change["lower"] == pytest.approx(7900 - 8500) and change["upper"] is None
+    # 388 postgraduates of at least 7,900 officers
+    share = results(executed["zh"])["postgraduate_share_2019_max"]
+    assert share["value"] == pytest.approx(388 / 7900 * 100)
+    assert "7,500–8,500" in markdown_text(executed["en"])
