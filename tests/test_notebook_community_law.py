@@ -47,3 +47,17 @@ def test_the_procedure_parameter_sets_the_district_fines(
     assert zh["upper"] < 5000
     assert en["value"] == pytest.approx(3300000 / 3062)
     assert "第二批轻微违法行为不予处罚清单" in markdown_text(executed["zh"])
+
+
+def test_complaints_and_satisfaction_in_other_periods(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    for lang in ("zh", "en"):
+        zh = results(executed[lang])
+        # complaints fell 33.6% (33.55-33.65) in January-September 2022 from a year earlier
+        remaining = zh["complaints_2022_pct_of_2021"]
+        assert remaining["value"] == pytest.approx(66.4)
+        assert (remaining["lower"], remaining["upper"]) == pytest.approx((66.35, 66.45))
+        # one round of the satisfaction survey: 89.47 points in the first half of 2025
+        assert zh["satisfaction_score_2025_h1"]["value"] == pytest.approx(89.47)
+    # 65 lockdown days (28 March - 31 May) of the 273 days of January-September
+    assert "65 of those 273 days" in markdown_text(executed["en"])
