@@ -31,7 +31,8 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),
-    "overview_2022-en": ("overview_2022", {"lang": "en", "include_self_built_housing": False}),
+    "overview_2022-en": ("overview_2022", {"lang": "en", "include_self_built_housing": False,
+                                            "press_round_to": 1000}),
 })
 RUNS.update({
     "explorer-zh": ("explorer", {"lang": "zh", "interactive": False}),

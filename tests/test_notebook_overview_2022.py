@@ -47,3 +47,25 @@ def test_hotline_orders_per_case_carry_both_roundings(
     hotline = results(executed["zh"])["hotline_per_case"]
     assert hotline["lower"] == pytest.approx(82500 / 109000)
     assert hotline["upper"] == pytest.approx(83500 / 108000)
+
+
+def test_same_months_fall_from_printed_bounds(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # January-September: 12万多起 (120,000-130,000) in 2021, "74,000 cases" in 2022, exact by the rules
+    fall = results(executed["zh"])["jan_sep_fall_pct"]
+    assert fall["lower"] == pytest.approx((1 - 74000 / 120000) * 100)
+    assert fall["upper"] == pytest.approx((1 - 74000 / 130000) * 100)
+    # the days of complete stop that would explain it: 273 days times the fall
+    days = results(executed["zh"])["lockdown_days_to_explain_fall"]
+    assert days["lower"] == pytest.approx(273 * (1 - 74000 / 120000))
+    assert days["upper"] == pytest.approx(273 * (1 - 74000 / 130000))
+
+
+def test_press_rounding_widens_the_fall_and_the_fourth_quarter(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = results(executed["zh"]), results(executed["en"])
+    # the whole year (10.8万余: 108,000-109,000) minus January-September
+    assert (zh["q4_2022_cases"]["lower"], zh["q4_2022_cases"]["upper"]) == (108000 - 74000, 109000 - 74000)
+    # press_round_to = 1000 in the en run: 74,000 stands for 73,500-74,500
+    assert (en["q4_2022_cases"]["lower"], en["q4_2022_cases"]["upper"]) == (108000 - 74500, 109000 - 73500)
+    assert en["jan_sep_fall_pct"]["lower"] == pytest.approx((1 - 74500 / 120000) * 100)
+    assert en["jan_sep_fall_pct"]["upper"] == pytest.approx((1 - 73500 / 130000) * 100)
