@@ -28,6 +28,8 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "urban_safety-zh": ("urban_safety", {"lang": "zh"}),
     "urban_safety-en": ("urban_safety", {"lang": "en", "sites_per_case": 2.0,
                                          "self_built_in_safety_cases": False}),
+    "plan_2023-zh": ("plan_2023", {"lang": "zh"}),
+    "plan_2023-en": ("plan_2023", {"lang": "en", "summary_measure": "sentences"}),
 }
 RUNS.update({
     "overview_2022-zh": ("overview_2022", {"lang": "zh"}),

@@ -341,6 +341,10 @@ POISONED_RUNS = {
     "workforce": ("workforce_supervision", {"lang": "en"}),
     "safety": ("urban_safety", {"lang": "zh"}),
     "community": ("community_law", {"lang": "zh"}),
+    "districts": ("districts_side_by_side", {"lang": "en"}),
+    "plan": ("plan_2023", {"lang": "zh"}),
+    "overview": ("overview_2022", {"lang": "en"}),
+    "reform": ("reform_coordination", {"lang": "zh"}),
 }
 
 
