@@ -37,7 +37,7 @@ def _execute_or_error(stem: str, parameters: dict[str, Any], output: str) -> str
     """Run one notebook; the error text when it fails (for the assertion message), else None.
 
     A kernel that fails to *start* (a port taken by another kernel starting at the same moment,
-    or no answer in time on a loaded machine) is started again, up to twice: nothing of the
+    no answer in time, or death before its first reply on a loaded machine) is started again, up to twice: nothing of the
     notebook has run then, so the retry changes no result.
     """
     import zmq
@@ -48,7 +48,9 @@ def _execute_or_error(stem: str, parameters: dict[str, Any], output: str) -> str
         except papermill.PapermillExecutionError as error:
             return f"{error.ename}: {error.evalue}"
         except (zmq.ZMQError, RuntimeError) as error:
-            starting = isinstance(error, zmq.ZMQError) or "didn't respond" in str(error)
+            # jupyter_client's two ways of saying the kernel never came up
+            starting = isinstance(error, zmq.ZMQError) or any(
+                words in str(error) for words in ("didn't respond", "died before replying to kernel_info"))
             if not starting or attempt == 2:
                 raise
             continue
