@@ -35,11 +35,13 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "issued": "2023-01-30",
          "url": "https://cgzf.sh.gov.cn/channel_rszh/20230403/34cac781bb7144c5bc7c4c339d98321c.html",
          "scope_id": "city", "kind": "official_report", "reliability": "high",
-         "reliability_note": "the bureau's own annual summary", "raw_path": PRIMARY_RAW,
+         "reliability_note_zh": "市局自己的年度总结", "reliability_note_en": "the bureau's own annual summary",
+         "raw_path": PRIMARY_RAW,
          "sha256": PRIMARY_SHA256},
         {"source_id": "supp_2019_first_day", "title": "上海垃圾分类第一天", "issuer": "d1xz.net",
          "doc_number": "", "issued": "", "url": FIRST_DAY_URL, "scope_id": "city",
-         "kind": "reprint", "reliability": "low", "reliability_note": "third-party reprint",
+         "kind": "reprint", "reliability": "low", "reliability_note_zh": "第三方转载",
+         "reliability_note_en": "third-party reprint",
          "raw_path": SUPPLEMENTARY_RAW, "sha256": ""},  # filled in by make_data_dir
     ],
     "domains": [
@@ -119,7 +121,8 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "indicator_id": "garbage_enforcement_person_times", "source_id": "supp_2019_first_day",
          "scope_id": "city", "period_start": "2019-07-01", "period_end": "2019-07-01",
          "status": "actual", "value": "3600", "qualifier": "exact", "number_text": "3600人次",
-         "quote": "共出动执法人员3600人次", "section": ""},
+         "quote": "共出动执法人员3600人次", "section": "",
+         "note_zh": "一天的数字。", "note_en": "One day's figure."},
         *(
             {"observation_id": oid, "indicator_id": indicator, "source_id": "supp_2019_first_day",
              "scope_id": "city", "period_start": "2019-07-01", "period_end": "2019-07-01",

@@ -14,7 +14,7 @@ from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 import chengguan.display as show  # noqa: E402
 from chengguan import stats  # noqa: E402
-from chengguan.tables import load_observations  # noqa: E402
+from chengguan.tables import load_labels, load_observations, load_sources  # noqa: E402
 
 PAYLOAD = '<img src=x onerror=alert(4)>'
 
@@ -49,6 +49,39 @@ def test_figures_table_keeps_every_quote_whole_and_escapes_data() -> None:
     poisoned = obs.assign(indicator=PAYLOAD, quote=PAYLOAD, note=PAYLOAD)
     html = show.figures(poisoned, "en")._repr_html_()
     assert PAYLOAD not in html and "&lt;img" in html
+
+
+# A note of the real tables that both garbage-sorting reports show, and a source's reliability note.
+NOTED = "supp_2019_first_day_02"  # 检查各类单位 counted in 家, not 家次
+RELIABILITY_NOTED = "supp_2019_first_day"
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", "en"), ("en", "zh")])
+def test_figures_show_the_note_in_the_language_of_the_report(lang: str, other: str) -> None:
+    notes = {code: load_observations(domain="garbage_sorting", lang=code)
+             .set_index("observation_id")["note"] for code in ("zh", "en")}
+    assert notes["zh"][NOTED].startswith("“检查各类单位”以“家”计")
+    assert notes["en"][NOTED].startswith("检查各类单位 counted in 家 (establishments)")
+    obs = load_observations(domain="garbage_sorting", lang=lang)
+    html = show.figures(obs, lang)._repr_html_()
+    assert show.esc(load_labels(lang)["column.note"]) in html
+    for observation_id, note in notes[lang].dropna().items():
+        assert show.esc(note) in html, observation_id
+        assert show.esc(notes[other][observation_id]) not in html, observation_id
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", "en"), ("en", "zh")])
+def test_sources_give_the_reliability_note_in_the_language_of_the_report(lang: str,
+                                                                         other: str) -> None:
+    obs = load_observations(domain="garbage_sorting", lang=lang)
+    html = show.sources(obs, lang)._repr_html_()
+    sources = load_sources().set_index("source_id")
+    used = sources.loc[obs.source_id.unique()]
+    assert RELIABILITY_NOTED in used.index and len(used) > 3
+    for source_id, row in used.iterrows():
+        assert f'<span class="note" lang="{lang}">{show.esc(row[f"reliability_note_{lang}"])}' \
+            in html, source_id
+        assert show.esc(row[f"reliability_note_{other}"]) not in html, source_id
 
 
 def test_table_aligns_text_left_and_rounds_numbers() -> None:

@@ -129,9 +129,10 @@ def test_a_plain_ampersand_is_not_markup(data: Path) -> None:
 
 def test_markup_in_a_note_is_not_refused_but_kept_verbatim(data: Path) -> None:
     # Notes and quotes are free or verbatim text: the pages escape them when they render.
-    set_cell(data, "observations", "illegal_building_cases_2022", "note", f"a note {PAYLOAD}")
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", f"说明 {PAYLOAD}")
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_en", f"a note {PAYLOAD}")
     assert validate(data) == []
-    note = load.load_observations(data_dir=data).set_index("observation_id").loc[
+    note = load.load_observations(data_dir=data, lang="en").set_index("observation_id").loc[
         "illegal_building_cases_2022", "note"]
     assert note == f"a note {PAYLOAD}"
 
@@ -282,7 +283,8 @@ def test_a_quote_closed_rows_later_is_a_line_break_reported_where_it_opens(data:
 
 
 def test_a_note_may_run_over_several_lines(data: Path) -> None:
-    set_cell(data, "observations", "illegal_building_cases_2022", "note", "first\nsecond")
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", "第一行\n第二行")
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_en", "first\nsecond")
     assert validate(data) == []
     assert load.load_observations(data_dir=data).note.str.contains("\n").any()
 

@@ -94,13 +94,28 @@ def test_parquet_has_the_declared_types_and_the_loaded_values(exported: Path,
             assert [v if not pd.isna(v) else "" for v in got] == column_texts
 
 
+def test_the_downloads_carry_every_note_in_both_languages(exported: Path) -> None:
+    noted = "supp_2019_first_day_02"
+    csv_rows = {row["observation_id"]: row for row in read_csv(exported / "observations.csv")}
+    parquet = pd.read_parquet(exported / "observations.parquet").set_index("observation_id")
+    sheet = load_workbook(exported / WORKBOOK, read_only=True)["observations"]
+    header, *cells = sheet.iter_rows(values_only=True)
+    workbook = {row[0]: dict(zip(header, row)) for row in cells}
+    for row in (csv_rows[noted], parquet.loc[noted], workbook[noted]):
+        assert row["note_zh"].startswith("“检查各类单位”以“家”计")
+        assert row["note_en"].startswith("检查各类单位 counted in 家 (establishments)")
+    sources = pd.read_parquet(exported / "sources.parquet").set_index("source_id")
+    assert sources.loc["cgzf_2022_summary", "reliability_note_zh"].startswith("市局自己的年度工作总结")
+    assert sources.loc["cgzf_2022_summary", "reliability_note_en"].startswith("The bureau's own")
+
+
 def test_parquet_carries_the_column_descriptions(exported: Path) -> None:
     import pyarrow.parquet as pq
 
     arrow = pq.read_schema(exported / "observations.parquet")
     assert arrow.field("quote").metadata[b"description"].decode() == (
         "Verbatim sentence of the normalized source text.")
-    assert not arrow.field("value").nullable and arrow.field("note").nullable
+    assert not arrow.field("value").nullable and arrow.field("note_en").nullable
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +206,8 @@ def test_invalid_tables_are_not_exported(tmp_path: Path) -> None:
 def test_a_cell_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path)
     formula = '=HYPERLINK("http://example.invalid","click")'
-    set_cell(data, "observations", "illegal_building_cases_2022", "note", formula)
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", formula)
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_en", formula)
     out = tmp_path / "out"
     export(out, data)
     sheet = load_workbook(out / WORKBOOK)["observations"]

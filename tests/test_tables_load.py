@@ -109,6 +109,20 @@ def test_an_unknown_id_names_the_allowed_ones(data: Path) -> None:
         load_observations(lang="fr", data_dir=data)
 
 
+def test_the_note_is_in_the_language_asked_for(data: Path) -> None:
+    # One `note` column, as for the labels: a report shows the note in its own language.
+    for lang, note in (("zh", "一天的数字。"), ("en", "One day's figure.")):
+        frame = load_observations(lang=lang, data_dir=data).set_index("observation_id")
+        assert frame.loc["garbage_person_times_2019_07_01", "note"] == note
+        assert pd.isna(frame.loc["garbage_person_times_2022", "note"])  # none: missing, not ""
+        assert not {"note_zh", "note_en"} & set(frame.columns)
+    obs = value_of("garbage_enforcement_person_times", period=2019, data_dir=data)
+    assert (obs.note_zh, obs.note_en) == ("一天的数字。", "One day's figure.")
+    assert obs.note("zh") == "一天的数字。" and obs.note("en") == "One day's figure."
+    with pytest.raises(ValueError, match="unknown lang 'fr'"):
+        obs.note("fr")
+
+
 def test_value_of_gives_the_exact_value(data: Path) -> None:
     obs = value_of("illegal_building_area_demolished", data_dir=data)
     assert isinstance(obs, Observation)

@@ -24,7 +24,9 @@ SOURCE = "cgzf_2023_summary"
 ADD = ["add-source", str(FIXTURE), "--id", SOURCE,
        "--title", "城管执法系统2023年工作总结和2024年工作计划（合成测试文本）",
        "--issued", "2024-01-26", "--url", "https://example.invalid/cgzf_2023_summary",
-       "--doc-number", "沪城管执〔2024〕9号"]
+       "--doc-number", "沪城管执〔2024〕9号",
+       "--reliability-note-zh", "市局自己的年度工作总结（合成测试文本）。",
+       "--reliability-note-en", "The bureau's own annual summary (synthetic test text)."]
 
 
 @pytest.fixture
@@ -60,6 +62,8 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     digest = hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
     (source,) = [r for r in rows(data / "sources.csv") if r["source_id"] == SOURCE]
     assert source["sha256"] == digest
+    assert (source["reliability_note_zh"], source["reliability_note_en"]) == (
+        "市局自己的年度工作总结（合成测试文本）。", "The bureau's own annual summary (synthetic test text).")
     assert source["raw_path"] == f"raw/001_{digest[:16]}.txt"
     assert (data / source["raw_path"]).read_bytes() == FIXTURE.read_bytes()
     assert datapackage.is_current(data)
@@ -79,6 +83,8 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     assert "15 observations (14 of known indicators), 1 new indicators, 13 exclusions" in (
         capsys.readouterr().out)
     observations = {r["quote"]: r for r in rows(draft_dir / "observations.csv")}
+    # a note, if the reviewer writes one, has a column in each language
+    assert {"note_zh", "note_en"} <= set(next(iter(observations.values())))
     drafted = {quote: (r["indicator_id"], r["value"], r["status"], r["period_start"])
                for quote, r in observations.items()}
     assert drafted["依法查处违法建筑案件 6120 起"] == (
@@ -126,6 +132,15 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     for row in reviewed:
         if row["indicator_id"] == new_id:
             row["indicator_id"] = "rest_stations_built"
+    # a note in one language only is refused at its draft line: each report shows its own
+    noted = next(i for i, row in enumerate(reviewed) if row["quote"] == "依法查处违法建筑案件 6120 起")
+    reviewed[noted]["note_en"] = "Synthetic figure."
+    write_rows(draft_dir / "observations.csv", reviewed)
+    assert run(data, "append", str(draft_dir)) == 1
+    assert (f"draft/observations.csv:{noted + 2}: column note_zh: '' is empty but note_en is not: "
+            "write the same text in both languages [both-languages]") in capsys.readouterr().err
+    assert snapshot(data) == before
+    reviewed[noted]["note_zh"] = "合成数字。"
     write_rows(draft_dir / "observations.csv", reviewed)
 
     assert run(data, "append", str(draft_dir)) == 0

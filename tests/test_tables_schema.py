@@ -36,13 +36,13 @@ def test_foreign_keys_point_to_declared_primary_keys_of_earlier_tables() -> None
 def test_the_columns_of_the_architecture_contract() -> None:
     assert schema.OBSERVATIONS.columns == (
         "observation_id", "indicator_id", "source_id", "scope_id", "period_start", "period_end",
-        "status", "value", "qualifier", "number_text", "quote", "section", "note")
+        "status", "value", "qualifier", "number_text", "quote", "section", "note_zh", "note_en")
     assert schema.INDICATORS.columns == (
         "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id",
         "note_zh", "note_en")
     assert schema.SOURCES.columns == (
         "source_id", "title", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
-        "reliability", "reliability_note", "raw_path", "sha256")
+        "reliability", "reliability_note_zh", "reliability_note_en", "raw_path", "sha256")
 
 
 def test_units_and_qualifiers_are_those_of_the_parser() -> None:

@@ -30,6 +30,21 @@ def test_the_synthetic_data_is_valid(data: Path) -> None:
 # garbage_sorting_cases_2019_07_01 line 13.
 
 
+def test_a_note_in_one_language_only(data: Path) -> None:
+    # A zh report shows note_zh and an en report note_en: a caveat in one only is lost in the other.
+    set_cell(data, "observations", "garbage_person_times_2019_07_01", "note_en", "")
+    set_cell(data, "sources", PRIMARY, "reliability_note_zh", "")
+    set_cell(data, "indicators", "littering_cases", "note_zh", "两期口径不同。")
+    assert messages(data) == [
+        "data/sources.csv:2: column reliability_note_zh: '' is empty but reliability_note_en is "
+        "not: write the same text in both languages [both-languages]",
+        "data/indicators.csv:7: column note_en: '' is empty but note_zh is not: write the same "
+        "text in both languages [both-languages]",
+        "data/observations.csv:9: column note_en: '' is empty but note_zh is not: write the same "
+        "text in both languages [both-languages]",
+    ]
+
+
 def test_a_value_the_quote_does_not_say(data: Path) -> None:
     set_cell(data, "observations", "illegal_building_area_2022", "value", "2504701")
     assert messages(data) == [
@@ -378,7 +393,7 @@ def test_reach_is_a_floor_in_a_target_only(data: Path) -> None:
         "observation_id": "regular_squadron_rate_2023", "indicator_id": "regular_squadron_rate",
         "source_id": PRIMARY, "scope_id": "city", "period_start": "2023-01-01",
         "period_end": "2023-12-31", "status": "target", "value": "98", "qualifier": "at_least",
-        "number_text": "达到 98%", "quote": "规范中队创建率达到 98%", "section": "", "note": ""})
+        "number_text": "达到 98%", "quote": "规范中队创建率达到 98%", "section": "", "note_zh": "", "note_en": ""})
     assert validate(data) == []
     line = len(read_table(data, "observations")) + 1
     set_cell(data, "observations", "regular_squadron_rate_2023", "status", "actual")

@@ -166,16 +166,16 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
     """The figures a report uses, one row per observation: indicator, scope, period, value as
     read, as printed, the verbatim quote and its source (linked), and any note.
 
-    ``obs`` is a frame of ``load_observations``; with ``bounds`` (``chengguan.stats.bounds``) a
-    column shows the range each printed figure stands for.
+    ``obs`` is a frame of ``load_observations`` loaded with ``lang``, so that its labels and its
+    ``note`` are in the page's language; with ``bounds`` (``chengguan.stats.bounds``) a column
+    shows the range each printed figure stands for.
     """
     labels = load_labels(lang)
     from chengguan.tables import load_sources  # noqa: PLC0415 - keeps import of display light
 
     urls = load_sources().set_index("source_id")["url"]
-    # The notes of the tables are English; a Chinese report leaves them to the data downloads.
     headers = ["column.indicator", "column.period", "column.value", "column.quote",
-               "column.source"] + (["column.note"] if lang == "en" else [])
+               "column.source", "column.note"]
     wide = 'style="min-width:16em"'
     rows = []
     for index, row in obs.iterrows():
@@ -192,14 +192,14 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
             '<div style="min-width:10em">' + _link(row.source_title, urls.get(row.source_id))
             + "<br><small>" + esc(labels["column.reliability"]) + ": "
             + esc(labels[f"reliability.{row.reliability}"]) + "</small></div>",
-        ] + ([f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>']
-             if lang == "en" else []))
+            f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>',
+        ])
     return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
 
 
 def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     """The sources behind ``obs``, most reliable first: linked title, issuer, date, kind,
-    reliability and the reason for the rating."""
+    reliability and the reason for the rating, in ``lang``."""
     from chengguan.tables import load_sources  # noqa: PLC0415
 
     labels = load_labels(lang)
@@ -209,6 +209,8 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     used = used.assign(_rank=used.reliability.map(order)).sort_values(["_rank", "source_id"])
     items = []
     for row in used.itertuples():
+        note = getattr(row, f"reliability_note_{lang}")
+        note = "" if _missing(note) else note
         issued = "" if pd.isna(row.issued) else f"{row.issued:%Y-%m-%d}"
         doc = "" if _missing(row.doc_number) else f" {span(row.doc_number)}"
         items.append(
@@ -216,8 +218,7 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
             f"{', ' + esc(issued) if issued else ''}. "
             f"{esc(labels[f'source_kind.{row.kind}'])}; {esc(labels['column.reliability'])}: "
             f"{esc(labels[f'reliability.{row.reliability}'])}. "
-            f'<span class="note" lang="{text_lang(row.reliability_note)}">'
-            f"{esc(row.reliability_note)}</span></li>")
+            f'<span class="note" lang="{lang}">{esc(note)}</span></li>')
     return _HTML(f'<ul class="sources">{"".join(items)}</ul>')
 
 

@@ -69,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--reliability", default="high",
                          choices=schema.SOURCES.field("reliability").enum,
                          help="default high")
-    command.add_argument("--reliability-note", default="", help="why that reliability")
+    command.add_argument("--reliability-note-zh", default="",
+                         help="why that reliability, in Chinese (give it in both languages)")
+    command.add_argument("--reliability-note-en", default="",
+                         help="why that reliability, in English")
     command.set_defaults(command=_add_source)
 
     command = commands.add_parser(
@@ -171,7 +174,8 @@ def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
         row = add_source(args.file, source_id=args.new_id, title=args.title,
                          issuer=args.issuer, issued=args.issued, url=args.url,
                          scope_id=args.scope, kind=args.kind, reliability=args.reliability,
-                         reliability_note=args.reliability_note, doc_number=args.doc_number,
+                         reliability_note_zh=args.reliability_note_zh,
+                         reliability_note_en=args.reliability_note_en, doc_number=args.doc_number,
                          data_dir=data_dir)
     except IntakeRefused as refused:
         for problem in refused.problems:

@@ -20,6 +20,8 @@ widened clause by clause until they occur once in the normalized text, so that t
 validator's rules. Every drafted row carries a ``review`` note saying what it was matched on and
 what to check. The draft is a folder of CSV files with the tables' columns plus ``review``; the
 user edits them and appends them with ``chengguan-data append`` (:mod:`chengguan.tables.intake`).
+A note the user adds (``note_zh``/``note_en`` of an observation or an indicator) goes in both
+languages: the tables refuse a note given in one only, since each report shows its own.
 """
 
 from __future__ import annotations
@@ -170,7 +172,7 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
             "period_start": f"{period_year}-01-01", "period_end": f"{period_year}-12-31",
             "status": status, "value": _decimal_text(quantity.value),
             "qualifier": quantity.qualifier, "number_text": number_text, "quote": quote,
-            "section": section, "note": "",
+            "section": section, "note_zh": "", "note_en": "",
         }
         if len(candidates) == 1 or (candidates and candidates[0][0] > candidates[1][0]):
             chosen = candidates[0][1]

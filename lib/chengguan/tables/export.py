@@ -180,7 +180,8 @@ def _append(sheet: Any, values: list[Any]) -> None:
 
 
 def _width(field: Field) -> int:
-    if field.name in {"quote", "note", "description", "title", "reliability_note", "section"}:
+    # Free text (notes in either language, descriptions) and long verbatim cells get room.
+    if field.multiline or field.name in {"quote", "title", "section"}:
         return 60
     return 12 if field.type in {"date", "number", "integer", "boolean"} else 24
 

@@ -60,9 +60,13 @@ class Appended:
 
 def add_source(document: Path | str, *, source_id: str, title: str, issuer: str, issued: str,
                url: str, scope_id: str = "city", kind: str = "official_report",
-               reliability: str = "high", reliability_note: str = "", doc_number: str = "",
+               reliability: str = "high", reliability_note_zh: str = "",
+               reliability_note_en: str = "", doc_number: str = "",
                data_dir: Path | str | None = None) -> dict[str, str]:
     """Store ``document`` in ``raw/`` and add its ``sources.csv`` row; return that row.
+
+    The reason for the reliability is given in both languages or in neither (each report shows
+    it in its own).
 
     The raw file is named ``raw/NNN_<first 16 hex digits of its SHA-256><suffix>`` (NNN: the
     next free number) and is never changed afterwards. Raises :class:`IntakeRefused` when the
@@ -86,7 +90,8 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
     row = {
         "source_id": source_id, "title": title, "issuer": issuer, "doc_number": doc_number,
         "issued": issued, "url": url, "scope_id": scope_id, "kind": kind,
-        "reliability": reliability, "reliability_note": reliability_note,
+        "reliability": reliability, "reliability_note_zh": reliability_note_zh,
+        "reliability_note_en": reliability_note_en,
         "raw_path": raw_path, "sha256": digest,
     }
     target = base / raw_path

@@ -57,7 +57,8 @@ class Observation:
     number_text: str
     quote: str
     section: str
-    note: str = ""
+    note_zh: str = ""
+    note_en: str = ""
 
     @property
     def value_float(self) -> float:
@@ -74,6 +75,11 @@ class Observation:
     def days(self) -> int:
         """Length of the period in days, both ends included."""
         return (self.period_end - self.period_start).days + 1
+
+    def note(self, lang: str) -> str:
+        """The observation's note (definitions, caveats) in ``lang``; "" when it has none."""
+        _check_lang(lang)
+        return self.note_zh if lang == "zh" else self.note_en
 
 
 # -- reading and caching ---------------------------------------------------------------------
@@ -259,7 +265,8 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
     obs = _load("observations", data_dir)
     obs["value_text"] = _snapshot(data_dir).text["observations"]["value"]
     indicators = _load("indicators", data_dir).rename(
-        columns={"name_zh": "indicator_zh", "name_en": "indicator_en"})
+        columns={"name_zh": "indicator_zh", "name_en": "indicator_en",
+                 "note_zh": "indicator_note_zh", "note_en": "indicator_note_en"})
     domains = _load("domains", data_dir).rename(
         columns={"name_zh": "domain_zh", "name_en": "domain_en"})
     scopes = _load("scopes", data_dir).rename(
@@ -268,7 +275,7 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
         columns={"title": "source_title", "kind": "source_kind"})
     joined = (
         obs.merge(indicators[["indicator_id", "indicator_zh", "indicator_en", "domain_id",
-                              "parent_id", "unit", "note_zh", "note_en"]],
+                              "parent_id", "unit", "indicator_note_zh", "indicator_note_en"]],
                   on="indicator_id", how="left")
         .merge(domains[["domain_id", "domain_zh", "domain_en"]], on="domain_id", how="left")
         .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
@@ -295,7 +302,9 @@ def load_observations(
 
     Each filter takes one id or a list of ids; ``period`` is a year (rows whose period overlaps
     it) or a ``(start, end)`` pair of dates (rows overlapping that interval). An unknown id
-    raises ValueError naming the allowed ones.
+    raises ValueError naming the allowed ones. ``lang`` chooses the labels (``indicator``,
+    ``domain_name``, ``scope_name``) and the text of ``note`` and ``indicator_note``: the tables
+    hold each note in both languages, a report shows the one in its own.
     """
     for name in ("observations", "indicators", "domains", "scopes", "sources"):
         _read_tables.setdefault(name)
@@ -308,7 +317,8 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     _check_lang(lang)
     out = frame.assign(indicator=frame[f"indicator_{lang}"], domain_name=frame[f"domain_{lang}"],
                        scope_name=frame[f"scope_{lang}"],
-                       indicator_note=frame[f"note_{lang}"].fillna(""))
+                       note=frame[f"note_{lang}"],
+                       indicator_note=frame[f"indicator_note_{lang}"].fillna(""))
     return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
 
@@ -402,5 +412,6 @@ def value_of(indicator_id: str, *, data_dir: Path | str | None = None,
         source_title=row.source_title, reliability=row.reliability,
         number_text=row.number_text, quote=row.quote,
         section=row.section if isinstance(row.section, str) else "",
-        note=row.note if isinstance(row.note, str) else "",
+        note_zh=row.note_zh if isinstance(row.note_zh, str) else "",
+        note_en=row.note_en if isinstance(row.note_en, str) else "",
     )

@@ -107,6 +107,13 @@ class TableSchema:
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
+    @property
+    def language_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The ``(<name>_zh, <name>_en)`` columns: one text in two languages, both or neither."""
+        names = set(self.columns)
+        return tuple((name, f"{name[:-3]}_en") for name in self.columns
+                     if name.endswith("_zh") and f"{name[:-3]}_en" in names)
+
     def field(self, name: str) -> Field:
         for candidate in self.fields:
             if candidate.name == name:
@@ -143,7 +150,9 @@ SOURCES = TableSchema(
                     "reprint", "compilation")),
         Field("reliability", "string", "How far its figures can be trusted.", required=True,
               enum=("high", "medium", "low")),
-        Field("reliability_note", "string", "Why it has that reliability.", multiline=True),
+        Field("reliability_note_zh", "string", "Why it has that reliability (in Chinese).",
+              multiline=True),
+        Field("reliability_note_en", "string", "The same note in English.", multiline=True),
         Field("raw_path", "string", "The raw file, relative to data/.", required=True),
         Field("sha256", "string", "SHA-256 of the raw file.", required=True,
               pattern=r"[0-9a-f]{64}"),
@@ -228,7 +237,9 @@ OBSERVATIONS = TableSchema(
         Field("quote", "string", "Verbatim sentence of the normalized source text.",
               required=True),
         Field("section", "string", "Heading of the section the quote stands in."),
-        Field("note", "string", "Anything worth knowing: definitions, caveats.", multiline=True),
+        Field("note_zh", "string", "Anything worth knowing about the figure: definitions, "
+              "caveats, part-year periods (in Chinese).", multiline=True),
+        Field("note_en", "string", "The same note in English.", multiline=True),
     ),
     foreign_keys=(
         ForeignKey("indicator_id", "indicators", "indicator_id"),

@@ -165,6 +165,7 @@ class _Validation:
                 if field.name in csv_file.header:
                     self.check_cell(table.name, row, field)
                     self.check_unique(table.name, row, field, first_seen[field.name])
+            self.check_languages(table, row)
 
     def check_line_breaks(self, table: TableSchema, row: Row) -> bool:
         """Report a cell holding a line break (an unclosed quote); True if the row had one.
@@ -203,6 +204,21 @@ class _Validation:
         elif field.pattern is not None and not re.fullmatch(field.pattern, value):
             self.report(table, row, field.name, f"does not match the pattern {field.pattern}",
                         "pattern")
+
+    def check_languages(self, table: TableSchema, row: Row) -> None:
+        """A text given in one language is given in the other: a zh report is Chinese throughout
+        and an en report English, so a note only one of them would show is a caveat lost."""
+        header = self.files[table.name].header
+        for zh, en in table.language_pairs:
+            if zh not in header or en not in header:
+                continue  # reported with the header
+            failed = self.bad.get((table.name, row.line), set())
+            if zh in failed or en in failed or (row[zh] == "") == (row[en] == ""):
+                continue
+            given, empty = (zh, en) if row[zh] else (en, zh)
+            self.report(table.name, row, empty,
+                        f"is empty but {given} is not: write the same text in both languages",
+                        "both-languages")
 
     def check_unique(self, table: str, row: Row, field: Field, seen: dict[str, int]) -> None:
         value = row[field.name]
