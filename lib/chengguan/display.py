@@ -134,7 +134,7 @@ def text_lang(value: Any) -> str:
 
 def span(value: Any, tag: str = "span") -> str:
     """``value`` escaped in an element that says its language (``lang="zh"``/``"en"``), so that a
-    Chinese source title in an English page (or an English note in a Chinese one) is marked as
+    Chinese source title in an English page (or an English title in a Chinese one) is marked as
     the quoted text it is."""
     return f'<{tag} lang="{text_lang(value)}">{esc(value)}</{tag}>'
 
