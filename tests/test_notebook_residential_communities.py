@@ -54,3 +54,18 @@ def test_residential_area_carries_rounding(executed: dict[str, nbformat.Notebook
 def test_plan_kinds_computed_from_the_text(executed: dict[str, nbformat.NotebookNode]) -> None:
     text = markdown_text(executed["zh"])
     assert "群租" in text and "物业未及时报告" in text
+
+
+def test_structures_and_area_per_day_against_2021(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    # 3,318 structures in 273 days of 2022 against more than 6,500 (no ceiling) in 262 days of 2021:
+    # only a ceiling on the change
+    structures = zh["structures_per_day_change_pct"]
+    assert structures["lower"] is None
+    assert structures["upper"] == pytest.approx(((3318 / 273) / (6500 / 262) - 1) * 100)
+    # 192,000 m² against 245,000 m², both written in full
+    assert zh["area_per_day_change_pct"]["value"] == pytest.approx(((192000 / 273) / (245000 / 262) - 1) * 100)
+
+
+def test_mean_area_per_structure(executed: dict[str, nbformat.NotebookNode]) -> None:
+    assert results(executed["en"])["mean_area_per_structure_2022"]["value"] == pytest.approx(192000 / 3318)
