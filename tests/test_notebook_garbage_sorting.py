@@ -55,3 +55,20 @@ def test_parameters_reach_the_analysis(executed: dict[str, nbformat.NotebookNode
     assert (zh["lower"], zh["upper"]) == (pytest.approx(190 / 7), pytest.approx(190 / 6))
     # counting noise on 190 cases is of the same size, not smaller: the page says so
     assert poisson_rate(190, 6, 0.9).high - poisson_rate(190, 6, 0.9).low > 190 / 6 - 190 / 7
+
+
+def test_the_first_year_beside_the_launch_and_2022(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    for lang in ("zh", "en"):
+        year = results(executed[lang])["cases_per_1000_inspections_first_year"]
+        # 9,585 cases over "about 152,000" inspections, read as 151,500-152,500
+        assert year["value"] == pytest.approx(9585 / 152000 * 1000)
+        assert (year["lower"], year["upper"]) == pytest.approx(
+            (9585 / 152500 * 1000, 9585 / 151500 * 1000))
+        # between the first week and 2022, ranges apart
+        week = results(executed[lang])["cases_per_1000_inspections_first_week"]
+        assert week["upper"] < year["lower"]
+        assert year["upper"] < results(executed[lang])["cases_per_1000_inspections_2022"]["lower"]
+    assert results(executed["zh"])["unit_case_share_first_year"]["value"] == pytest.approx(
+        7472 / 9585 * 100)
+    assert "at most 25.2" in markdown_text(executed["en"])
