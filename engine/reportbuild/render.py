@@ -48,10 +48,10 @@ CELLS = r"""
 {%- block input_group -%}
 {%- if cell.source.strip() and 'key-results' not in cell.metadata.get('tags', []) -%}
 {%- if resources.chengguan.show_code -%}
-<div class="cg-input">{{ cell.source | highlight_code(metadata=cell.metadata) | clean_html }}</div>
+<div class="cg-input">{{ cell.source | highlight_code(metadata=cell.metadata) }}</div>
 {%- else -%}
 <details class="cg-code"><summary>{{ resources.chengguan.code_label }}</summary>
-{{ cell.source | highlight_code(metadata=cell.metadata) | clean_html }}
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
 </details>
 {%- endif -%}
 {%- endif -%}
@@ -223,8 +223,30 @@ def _exporter() -> Any:
     # Built once per process: compiling the template is the costly part of rendering.
     import jinja2
     from nbconvert import HTMLExporter
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.filters import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(
+    class CellsExporter(HTMLExporter):  # type: ignore[misc]
+        """nbconvert's HTML exporter without the BeautifulSoup pass over the finished page.
+
+        That pass only puts a stock alt text on images that lack one and a tabindex on the lab
+        template's ``jp-`` wrappers; the basic template has none, and an image without alt text
+        is a page-check problem here, never papered over. Parsing a 300 KB report cost about
+        as much as executing it. The two filters are registered as HTMLExporter registers them.
+        """
+
+        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+                               **kw: Any) -> tuple[str, dict[str, Any]]:
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+
+    return CellsExporter(
         template_name="basic",
         template_file=CELLS_TEMPLATE,
         extra_loaders=[jinja2.DictLoader({CELLS_TEMPLATE: CELLS})],
@@ -264,6 +286,21 @@ REPORT_TEXT = {
 }
 
 
+_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_MARKUP = frozenset('&<>"\'')
+
+
+def decode_references(body: str) -> str:
+    """Character references as the characters they stand for (the Markdown renderer writes a
+    Chinese heading as ``&#25152;&#29992;…``), except those that must stay escaped in HTML."""
+
+    def char(match: re.Match[str]) -> str:
+        text = html.unescape(match.group(0))
+        return match.group(0) if text == match.group(0) or any(c in _MARKUP for c in text) else text
+
+    return _REFERENCE.sub(char, body)
+
+
 def render_report(nb: Any, *, lang: str | None, fallback_title: str, links: PageLinks, show_code: bool,
                   degraded: bool = False) -> str:
     """The page of an executed notebook that :func:`prepare` has made ready."""
@@ -271,6 +308,7 @@ def render_report(nb: Any, *, lang: str | None, fallback_title: str, links: Page
     text = REPORT_TEXT[lang]
     resources = {"chengguan": {"show_code": show_code, "code_label": text["code"]}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body = decode_references(body)
     body = _align_dataframes(body)
     found = headings(body)
     title = next((t for level, _a, t in found if level == 1), fallback_title)
