@@ -167,10 +167,15 @@ def test_reports_are_grouped_by_language_pairs_and_districts():
     pairs = counterparts({r.name: (r.notebook, r.parameters) for r in runs})
     assert pairs == {"g-zh": "g-en", "g-en": "g-zh", "d-huangpu-zh": "d-huangpu-en", "d-huangpu-en": "d-huangpu-zh"}
     page = render_home(runs, INFO, "zh")
-    # Districts in scopes.csv order, named in both languages (never by their pinyin id).
-    assert page.index("黄浦区 · Huangpu") < page.index("徐汇区 · Xuhui")
-    assert "Huangpu · 黄浦区" in render_home(runs, INFO, "en")
+    # Districts in scopes.csv order, named in the page's language (never by their pinyin id); the
+    # other language's name is only searched.
+    assert page.index(">黄浦区<") < page.index(">徐汇区<")
+    assert "Huangpu" not in re.sub(r'data-filter="[^"]*"', "", page)
+    english = render_home(runs, INFO, "en")
+    assert ">Huangpu<" in english and "黄浦区" not in re.sub(r'data-filter="[^"]*"', "", english)
     assert ">huangpu<" not in page
+    # A topic card carries no title in the other language.
+    assert 'class="alt-name"' not in page
 
 
 def test_every_string_from_data_or_manifest_is_escaped():
