@@ -21,6 +21,7 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     # two years of district reports (Minhang), one year and a registered stock (Pudong), no figure (Putuo)
     "district-minhang-zh": ("district_profile", {"lang": "zh", "district": "minhang"}),
     "district-pudong-en": ("district_profile", {"lang": "en", "district": "pudong"}),
+    "district-changning-en": ("district_profile", {"lang": "en", "district": "changning"}),
     "district-putuo-zh": ("district_profile", {"lang": "zh", "district": "putuo"}),
     "districts_side_by_side-zh": ("districts_side_by_side", {"lang": "zh"}),
     "districts_side_by_side-en": ("districts_side_by_side", {"lang": "en", "reference_summary_share": 60.0,

@@ -6,7 +6,8 @@ import nbformat
 import pytest
 from notebook_runs import assert_clean_report, html_outputs, markdown_text, reports, results
 
-RUNS = {"minhang": "district-minhang-zh", "pudong": "district-pudong-en", "putuo": "district-putuo-zh"}
+RUNS = {"minhang": "district-minhang-zh", "pudong": "district-pudong-en", "putuo": "district-putuo-zh",
+        "changning": "district-changning-en"}
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,21 @@ def test_minhang_fines_per_case_and_their_change(executed: dict[str, nbformat.No
     # the change in the fine per case is split into the procedure mix and the within-procedure change
     html = html_outputs(executed["minhang"])
     assert "程序构成的变化" in html
+    s0, summary_0, ordinary_0 = 6486 / 12201, 260000 / 6486, 2530000 / 5715
+    within = s0 * (230900 / 5345 - summary_0) + (1 - s0) * (3851800 / 5768 - ordinary_0)
+    total = 4082700 / 11113 - 2790000 / 12201
+    assert k["penalty_per_case_change_within_procedure"]["value"] == pytest.approx(within / total * 100)
+
+
+def test_counts_over_periods_of_different_length_compare_per_day(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # Changning: the whole of 2024 (366 days) against 2025 to 2 December (336 days)
+    k = results(executed["changning"])
+    change = k["cases_concluded_change"]
+    assert change["value"] == pytest.approx((886 / 336) / (3062 / 366) * 100 - 100)
+    assert "per day" in change["label"]
+    # a ratio is compared as it is: 144.6万余元 / 886 cases against 330万余元 / 3,062 cases
+    assert k["penalty_per_case_change"]["value"] == pytest.approx((1446000 / 886) / (3300000 / 3062) * 100 - 100)
 
 
 def test_pudong_share_of_the_registered_stock(executed: dict[str, nbformat.NotebookNode]) -> None:
