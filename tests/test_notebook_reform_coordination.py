@@ -38,3 +38,10 @@ def test_plan_terms_parameter(executed: dict[str, nbformat.NotebookNode]) -> Non
     sentences = plan.text.str.split("。").explode()
     assert results(executed["zh"])["plan_sentences"]["value"] == sentences.str.contains("街镇").sum()
     assert results(executed["en"])["plan_sentences"]["value"] == sentences.str.contains("联动").sum()
+
+
+def test_the_2019_remit_and_its_planned_addition(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    for lang in ("zh", "en"):
+        # 100 matters to add over "more than 400" (no ceiling): at most a quarter
+        assert results(executed[lang])["matters_added_2019_max_pct"]["value"] == pytest.approx(25.0)
