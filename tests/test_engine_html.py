@@ -11,7 +11,8 @@ from nbformat import v4
 
 from reportbuild.execute import select_language, source_cell_number
 from reportbuild.pagecheck import check_page
-from reportbuild.render import PageLinks, external_references, headings, prepare, render_report, report_title
+from reportbuild.render import (PageLinks, external_references, headings, prepare, render_report, report_title,
+                                toc_tree)
 from reportbuild.results import RESULTS_MIMETYPE
 
 PNG = base64.b64encode(bytes.fromhex(
@@ -116,6 +117,22 @@ def test_headings_have_anchors_and_a_table_of_contents(page):
         assert f'<a href="#{anchor}">{text}</a>' in toc and f'id="{anchor}"' in page
     assert 'class="anchor-link"' in page
     assert "<title>生活垃圾分类执法</title>" in page
+
+
+def test_table_of_contents_nests_subsections_under_their_section(page):
+    # An ordered list numbers only what stands in it: the h3 goes in a list of its own inside the
+    # h2's item, so the sections read 1, 2 and not 1, 3 with the subsection taking 2.
+    toc = page[page.index('<nav class="toc toc-side"'):page.index("</nav>", page.index('<nav class="toc toc-side"'))]
+    anchors = {text: anchor for _, anchor, text in headings(page)}
+    outer = re.sub(r'<ol class="toc-sub">.*?</ol>', "", toc, flags=re.S)
+    assert re.findall(r'<a href="#([^"]+)">', outer) == [anchors["所用数据"], anchors["结论"]]
+    sub = re.search(r'<li><a href="#([^"]+)">所用数据</a>\s*<ol class="toc-sub">(.*?)</ol>\s*</li>', toc, re.S)
+    assert sub and re.findall(r'<a href="#([^"]+)">', sub.group(2)) == [anchors["细节"]]
+
+
+def test_toc_tree_puts_a_leading_subsection_at_the_top():
+    assert toc_tree([(1, "t", "T"), (3, "a", "A"), (2, "b", "B"), (3, "c", "C"), (3, "d", "D"), (2, "e", "E")]) == [
+        ("a", "A", []), ("b", "B", [("c", "C"), ("d", "D")]), ("e", "E", [])]
 
 
 def test_pandas_tables_align_text_left_and_numbers_right_and_scroll(page):

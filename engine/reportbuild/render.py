@@ -312,9 +312,22 @@ def render_report(nb: Any, *, lang: str | None, fallback_title: str, links: Page
     body = _align_dataframes(body)
     found = headings(body)
     title = next((t for level, _a, t in found if level == 1), fallback_title)
-    toc = [(level, anchor, t) for level, anchor, t in found if level in (2, 3)]
+    toc = toc_tree(found)
     return _page_template().render(lang=lang, title=title, body=body, toc=toc, links=links, t=text,
                                    degraded=degraded, css=_css())
+
+
+def toc_tree(found: list[tuple[int, str, str]]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The contents: each h2 as ``(anchor, text, children)`` with the h3s under it as children, so
+    an ordered list numbers the sections 1, 2, 3 and not the subsections with them. An h3 before
+    the first h2 stands at the top level."""
+    tree: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for level, anchor, text in found:
+        if level == 2 or (level == 3 and not tree):
+            tree.append((anchor, text, []))
+        elif level == 3:
+            tree[-1][2].append((anchor, text))
+    return tree
 
 
 def report_title(nb: Any) -> str | None:
