@@ -4,6 +4,7 @@ self-contained (no network reference), and escaped; checked on hand-made execute
 from __future__ import annotations
 
 import base64
+import html
 import re
 
 import pytest
@@ -96,10 +97,41 @@ def test_no_prompts_no_stderr_no_bare_values(page, prepared):
 
 def test_code_toggles_only_for_code_and_one_for_a_run_of_set_up_cells(page, notebook):
     # parameters + two imports: one toggle; frame: one; warn() and {'a': 1}, whose outputs are
-    # left out: one; plot(): one; the empty cell and the key-results cell (moved to the top): none.
-    assert page.count('<details class="cg-code"><summary>代码</summary>') == 4
+    # left out, join plot(): one; the empty cell and the key-results cell (moved to the top): none.
+    assert page.count('<details class="cg-code"><summary>代码</summary>') == 3
     shown = render_report(prepare(notebook, "zh").nb, lang="zh", fallback_title="t", links=LINKS, show_code=True)
-    assert 'class="cg-code"' not in shown and shown.count('class="cg-input"') == 4
+    assert 'class="cg-code"' not in shown and shown.count('class="cg-input"') == 3
+    # the code of the cells that show nothing is still there, in the order it ran
+    joined = page[page.index('<details class="cg-code"', page.index("所用数据")):]
+    assert joined.index("frame") < joined.index("warn") < joined.index("plot")
+
+
+def test_no_two_code_toggles_stand_back_to_back():
+    # Set-up code on both sides of the key results (moved to the top) and a silent cell before a
+    # shown one: every toggle has output or prose right after it.
+    nb = v4.new_notebook(cells=[
+        md("# 标题"),
+        code("import pandas as pd"),
+        md("## 关键结果"),
+        code("show_key_results(frame)", v4.new_output("display_data", data={
+            "text/html": '<section class="key-findings"><h2>关键结果</h2></section>', "text/plain": "k",
+            RESULTS_MIMETYPE: KEY_RESULTS}), tags=["key-results"]),
+        code("frame = load()"),
+        code("total = frame.value.sum()"),
+        code("table(frame)", v4.new_output("display_data", data={"text/html": "<p>表</p>", "text/plain": "t"})),
+        md("## 结论"),
+        code("x = 1"),
+    ], metadata={"language_info": {"name": "python"}})
+    page = render_report(prepare(nb, "zh").nb, lang="zh", fallback_title="t", links=LINKS, show_code=False)
+    main = page[page.index('<main class="report">'):]
+    toggles = [m.end() for m in re.finditer(r"<details class=\"cg-code\">.*?</details>", main, re.S)]
+    # the set-up before the key results, which meets load/sum once they move, joins table(); x = 1
+    assert len(toggles) == 2
+    for end in toggles:
+        assert not re.match(r"(?:\s|</?div[^>]*>)*<details", main[end:])
+    code_text = html.unescape(re.sub(r"<[^>]+>", "", main))
+    assert code_text.index("import pandas") < code_text.index("frame = load()") < code_text.index("total =")
+    assert code_text.index("total =") < code_text.index("table(frame)") < code_text.index("表")
 
 
 def test_key_results_come_right_after_the_title(page):

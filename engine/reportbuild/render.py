@@ -92,8 +92,8 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
     """A copy of ``nb`` as the page shows it; stderr and bare reprs become warnings.
 
     ``number`` turns a cell's index into the number the author knows it by (the source
-    notebook's, 1-based); by default the position in ``nb``. Runs of code cells without output
-    (set-up) are shown as one, so the page has one "code" toggle for them, not one per cell.
+    notebook's, 1-based); by default the position in ``nb``. Code cells without output join the
+    code cell after them (see :func:`_merge_silent_code`), so no "code" toggle stands empty.
     """
     nb = copy.deepcopy(nb)
     prepared = Prepared(nb)
@@ -121,14 +121,47 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
             cell.outputs = outputs
             if not cell.source.strip() and not outputs:
                 continue
-            previous = kept_cells[-1] if kept_cells else None
-            if (not outputs and previous is not None and previous.cell_type == "code"
-                    and not previous.outputs and KEY_RESULTS_TAG not in _tags(previous) + _tags(cell)):
-                previous.source = previous.source.rstrip("\n") + "\n\n" + cell.source
-                continue
         kept_cells.append(cell)
-    nb.cells = _key_results_first(kept_cells)
+    # Merged after the key results move: the cells on either side of its old place meet then.
+    nb.cells = _merge_silent_code(_key_results_first(kept_cells))
     return prepared
+
+
+def _merge_silent_code(cells: list[Any]) -> list[Any]:
+    """The cells with each run of code cells that show nothing joined to the code cell after it.
+
+    Each code cell is a "code" toggle on the page; one that shows nothing would sit right above
+    the next toggle with nothing between them. Its source goes first in the next code cell that
+    shows something (code stays in the order it ran), or, when prose or the key results come
+    next, in one cell of its own.
+    """
+    merged: list[Any] = []
+    silent: list[Any] = []  # the run of code cells without output waiting for the next code cell
+
+    def flush() -> None:
+        if silent:
+            first = silent[0]
+            first.source = _joined([c.source for c in silent])
+            merged.append(first)
+            silent.clear()
+
+    for cell in cells:
+        if cell.cell_type != "code" or KEY_RESULTS_TAG in _tags(cell):
+            flush()
+            merged.append(cell)
+        elif not cell.outputs:
+            silent.append(cell)
+        else:
+            if silent:
+                cell.source = _joined([c.source for c in silent] + [cell.source])
+                silent.clear()
+            merged.append(cell)
+    flush()
+    return merged
+
+
+def _joined(sources: list[str]) -> str:
+    return "\n\n".join(s.strip("\n") for s in sources if s.strip())
 
 
 def _key_results_first(cells: list[Any]) -> list[Any]:
