@@ -21,12 +21,18 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
     assert_clean_report(executed[lang], lang)
 
 
-def test_demolitions_outnumber_cases(executed: dict[str, nbformat.NotebookNode]) -> None:
+def test_part_year_district_means_are_kept(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh = results(executed["zh"])
-    # Pudong's 10,383 existing structures demolished in 2023 against the city's 5,334 cases of 2022
-    assert zh["pudong_2023_structures_vs_city_2022_cases"]["value"] == pytest.approx(10383 / 5334)
     assert zh["area_threshold_for_cases_to_cover_all"]["headline"]
-    assert not zh["pudong_2023_structures_vs_city_2022_cases"]["headline"]
+    # Changning 1 Jan-2 Dec 2025: 62,301.03 m2 over 226 existing structures, the largest mean in the
+    # data; at its upper rounding bound over the city's lower bound, 5,334 cases cover at most 58.7%
+    largest = 62301.035 / 226
+    assert zh["case_share_max_at_largest_mean"]["value"] == pytest.approx(5334 * largest / 2504650 * 100)
+    assert zh["implied_structures_per_case_min"]["value"] == pytest.approx(2504650 / largest / 5334)
+    assert "长宁区 2025" in zh["case_share_max_at_largest_mean"]["label"]
+    # structures over cases, one district over the city, 2023 over 2022: in the text only
+    assert "pudong_2023_structures_vs_city_2022_cases" not in zh
+    assert "order of magnitude only" in markdown_text(executed["en"])
     # 250.47万 m² stands for 2,504,650-2,504,750 m²
     area = zh["citywide_area_demolished_2022"]
     assert (area["lower"], area["value"], area["upper"]) == (2504650, 2504700, 2504750)
@@ -35,7 +41,10 @@ def test_demolitions_outnumber_cases(executed: dict[str, nbformat.NotebookNode])
 def test_no_area_per_case_is_claimed(executed: dict[str, nbformat.NotebookNode]) -> None:
     for lang in ("zh", "en"):
         assert "citywide_area_per_case" not in results(executed[lang])
-    assert "not an area per case" in markdown_text(executed["en"])
+    assert "不是每起案件的面积" in markdown_text(executed["zh"])
+    # at 2 structures per case the largest mean (276 m²) passes the threshold (235 m²): no such claim
+    assert "cannot rule out case-by-case demolition" in markdown_text(executed["en"])
+    assert "not an area per case" not in markdown_text(executed["en"])
 
 
 def test_structures_per_case_moves_the_threshold(
@@ -43,20 +52,23 @@ def test_structures_per_case_moves_the_threshold(
     zh, en = results(executed["zh"]), results(executed["en"])
     assert zh["area_threshold_for_cases_to_cover_all"]["value"] == pytest.approx(2504700 / 5334)
     assert en["area_threshold_for_cases_to_cover_all"]["value"] == pytest.approx(2504700 / 5334 / 2)
-    # at Pudong's mean area per structure, the share of demolitions the cases could cover
-    pudong_mean = 1340400 / 10383
-    implied = 2504700 / pudong_mean
-    assert zh["case_share_max_at_pudong_mean"]["value"] == pytest.approx(5334 / implied * 100)
-    assert en["case_share_max_at_pudong_mean"]["value"] == pytest.approx(2 * 5334 / implied * 100)
+    # at Pudong's mean area per structure (upper bound of 134.04万 m² over 10,383), the largest share
+    # of demolitions the cases could cover
+    pudong_mean = 1340450 / 10383
+    assert zh["case_share_max_at_pudong_mean"]["value"] == pytest.approx(5334 * pudong_mean / 2504650 * 100)
+    assert en["case_share_max_at_pudong_mean"]["value"] == pytest.approx(2 * 5334 * pudong_mean / 2504650 * 100)
+    assert en["case_share_max_at_largest_mean"]["value"] == 100
 
 
-def test_target_is_a_floor_in_panels(executed: dict[str, nbformat.NotebookNode]) -> None:
+def test_target_growth_is_largest_at_one_panel_per_site(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh, en = results(executed["zh"]), results(executed["en"])
-    # 1200 块以上 against 664 处 read as 1 (zh) or 1.5 (en) panels per site; no ceiling
-    assert zh["ad_target_growth_min"]["value"] == pytest.approx((1200 / 664 - 1) * 100)
-    assert en["ad_target_growth_min"]["value"] == pytest.approx((1200 / (664 * 1.5) - 1) * 100)
-    assert zh["ad_target_growth_min"]["upper"] is None
-    assert zh["ad_panels_per_site_breakeven"]["value"] == pytest.approx(1200 / 664)
+    # 1200 块以上 against 664 处: one panel per site, the fewest a site holds, gives the most growth
+    for res in (zh, en):
+        assert res["ad_target_growth_max"]["value"] == pytest.approx((1200 / 664 - 1) * 100)
+        assert res["ad_panels_per_site_breakeven"]["value"] == pytest.approx(1200 / 664)
+    assert "ad_target_growth_min" not in zh
+    # the assumed 1.5 panels per site (en) is stated in the finding
+    assert f"{(1200 / (664 * 1.5) - 1) * 100:.1f}% at the 1.5 panels per site" in markdown_text(executed["en"])
 
 
 def test_shares_carry_the_rounding_of_both_figures(executed: dict[str, nbformat.NotebookNode]) -> None:
