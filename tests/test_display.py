@@ -132,3 +132,12 @@ def test_show_figure_embeds_a_2x_png_with_alt_text() -> None:
     assert not plt.get_fignums()  # closed: not shown twice
     with pytest.raises(ValueError, match="alt text"):
         show.show_figure(plt.figure(), alt=" ")
+
+
+def test_show_figure_takes_the_category_gridlines_off_bar_charts() -> None:
+    fig, ax = plt.subplots(figsize=(4, 2), dpi=100)
+    ax.grid(True)
+    ax.barh(["a", "b"], [3, 5])
+    _displayed(show.show_figure, fig, alt="two bars")
+    assert not any(line.get_visible() for line in ax.yaxis.get_gridlines())
+    assert all(line.get_visible() for line in ax.xaxis.get_gridlines())

@@ -286,3 +286,26 @@ def test_tick_formatters() -> None:
     assert ax.xaxis.get_major_formatter()(12201.25, 0) == "12,201.2"
     with pytest.raises(ValueError, match="'z'"):
         theme.thousands(ax, "z")  # type: ignore[arg-type]
+
+
+def _gridlines_on(axis) -> bool:
+    return any(line.get_visible() for line in axis.get_gridlines())
+
+
+def test_bar_charts_keep_only_the_value_axis_gridlines() -> None:
+    use_theme("en")
+    fig = Figure()
+    horizontal, vertical, line = fig.subplots(1, 3)
+    horizontal.barh(["a", "b"], [3, 5])
+    horizontal.text(3.1, 0, "3", va="center")  # a value label on the bar's centre line
+    vertical.bar(["a", "b"], [3, 5])
+    line.plot([0, 1], [2, 3])
+    FigureCanvasAgg(fig).draw()
+    assert mpl.rcParams["axes.axisbelow"] is True  # gridlines under bars and labels
+    assert all(_gridlines_on(ax.xaxis) and _gridlines_on(ax.yaxis) for ax in (horizontal, vertical, line))
+
+    theme.bar_grids(fig)
+    FigureCanvasAgg(fig).draw()
+    assert _gridlines_on(horizontal.xaxis) and not _gridlines_on(horizontal.yaxis)
+    assert not _gridlines_on(vertical.xaxis) and _gridlines_on(vertical.yaxis)
+    assert _gridlines_on(line.xaxis) and _gridlines_on(line.yaxis)  # not a bar chart: untouched

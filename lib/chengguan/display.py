@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from chengguan.tables import load_labels, tables_read
+from chengguan.theme import bar_grids
 from chengguan.units import unit_label
 
 RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
@@ -283,12 +284,14 @@ def show_key_results(results: pd.DataFrame, lang: str) -> None:
 
 def show_figure(fig: Any, alt: str, *, dpi_scale: float = 2.0) -> None:
     """Display a matplotlib figure as a crisp PNG (``dpi_scale`` x its size) with alt text, and
-    close it so that the inline backend does not show it a second time."""
+    close it so that the inline backend does not show it a second time. Bar charts lose the
+    gridlines of their category axis (:func:`chengguan.theme.bar_grids`)."""
     import matplotlib.pyplot as plt  # noqa: PLC0415
     from IPython.display import display  # noqa: PLC0415
 
     if not alt.strip():
         raise ValueError("a chart needs alt text that says what it shows")
+    bar_grids(fig)
     buffer = io.BytesIO()
     dpi = fig.get_dpi()
     fig.savefig(buffer, format="png", dpi=dpi * dpi_scale, bbox_inches="tight")

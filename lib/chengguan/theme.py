@@ -212,6 +212,9 @@ def use_theme(
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.titlelocation": "left",
+        # gridlines under bars, lines and labels, never over them (whitegrid's default, kept
+        # explicit: a notebook's own rc must not bring gridlines over the data)
+        "axes.axisbelow": True,
         "figure.figsize": FIGSIZE,
         "legend.frameon": False,
         "savefig.bbox": "tight",
@@ -346,6 +349,21 @@ def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True
                         xytext=(2, -2), textcoords="offset points", ha="left", va="top",
                         fontsize="x-small", color="0.3")
     ax.set_xlim(left, right)
+
+
+def bar_grids(fig: Figure) -> None:
+    """No gridlines along the category axis of a bar chart: on horizontal bars they would run
+    through each bar's middle and strike through a value label written beside it, and they mark
+    no value. Gridlines along the value axis stay. ``chengguan.display.show_figure`` calls this
+    for every figure it shows."""
+    from matplotlib.container import BarContainer
+
+    for ax in fig.get_axes():
+        kinds = {getattr(c, "orientation", None) for c in ax.containers if isinstance(c, BarContainer)}
+        if "horizontal" in kinds:
+            ax.yaxis.grid(False)
+        if "vertical" in kinds:
+            ax.xaxis.grid(False)
 
 
 def year_axis(ax: Axes, axis: Literal["x", "y"] = "x") -> None:
