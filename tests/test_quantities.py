@@ -284,10 +284,10 @@ def test_quantity_is_frozen() -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "reading"),
     [
-        ("1.55 万余人次", "en", "more than 15,500 person-time(s)"),
+        ("1.55 万余人次", "en", "more than 15,500 person-times"),
         ("250.47 万平方米", "en", "2,504,700 m²"),
         ("89.4%", "en", "89.4%"),
-        ("不少于 9 家", "en", "at least 9 establishment(s)"),
+        ("不少于 9 家", "en", "at least 9 establishments"),
         ("约279万元", "zh", "约2790000元"),
         ("2022 年", "en", "2022 year"),
         ("19.6万", "en", "196,000"),
@@ -298,7 +298,7 @@ def test_format_value(text: str, lang: str, reading: str) -> None:
 
 
 def test_str_shows_the_text_and_its_reading() -> None:
-    assert str(parse_quantity("2\n\n件")) == "2 件 = 2 item(s)"
+    assert str(parse_quantity("2\n\n件")) == "2 件 = 2 items"
     with pytest.raises(ValueError, match="xx"):
         format_value(parse_quantity("2 件"), "xx")
 

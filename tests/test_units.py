@@ -71,6 +71,23 @@ def test_unit_label(unit_id: str, lang: str, label: str) -> None:
     assert unit_label(unit_id, lang) == label
 
 
+@pytest.mark.parametrize(
+    ("unit_id", "count", "label"),
+    [("case", 1, "case"), ("case", 74000, "cases"), ("case", 1.5, "cases"), ("case", 0, "cases"),
+     ("person_time", 17800, "person-times"), ("batch", 2, "batches"), ("category", 1, "category"),
+     ("category", 10, "categories"), ("m2", 1, "m²"), ("percent", 1, "%")],
+)
+def test_unit_label_agrees_with_a_count_in_english(unit_id: str, count: float, label: str) -> None:
+    assert unit_label(unit_id, "en", count=count) == label
+    assert unit_label(unit_id, "zh", count=count) == unit_label(unit_id, "zh")
+
+
+def test_every_counted_english_label_is_a_plain_word() -> None:
+    for unit_id in UNIT_IDS:
+        for count in (1, 2):
+            assert "(" not in unit_label(unit_id, "en", count=count)
+
+
 def test_every_id_has_both_labels() -> None:
     for unit_id in UNIT_IDS:
         assert unit_label(unit_id, "en") and unit_label(unit_id, "zh")

@@ -89,10 +89,10 @@ def fmt_range(low: float, high: float, digits: int = 3) -> str:
 
 
 def fmt_value(value: float, unit: str, qualifier: str, lang: str) -> str:
-    """An observation's value with its qualifier mark and unit: "> 108,000 case(s)"."""
+    """An observation's value with its qualifier mark and unit: "> 108,000 cases", "1 case"."""
     labels = load_labels(lang)
     mark = labels[f"mark.{qualifier}"]
-    unit_text = "" if unit == "count" else unit_label(unit, lang)
+    unit_text = "" if unit == "count" else unit_label(unit, lang, count=value)
     space = "" if unit in ("percent",) or lang == "zh" else " "
     return f"{mark + ' ' if mark else ''}{fmt_number(value, 6)}{space}{unit_text}"
 

@@ -199,13 +199,13 @@ def parse_quantity(text: str, *, target: bool = False) -> Quantity:
 
 
 def format_value(q: Quantity, lang: str = "en") -> str:
-    """A short reading of the value for humans: "more than 15,500 person-time(s)", "超过15500人次"."""
+    """A short reading of the value for humans: "more than 15,500 person-times", "超过15500人次"."""
     if lang not in _QUALIFIER_WORDS:
         raise ValueError(f"unknown language {lang!r}; expected one of {sorted(_QUALIFIER_WORDS)}")
     # Thousands separators help with counts but make years read oddly ("2,022 year").
     grouped = lang == "en" and q.unit not in _CALENDAR_UNITS
     number = f"{q.value:,}" if grouped else str(q.value)
-    label = "" if q.unit == COUNT else unit_label(q.unit, lang)
+    label = "" if q.unit == COUNT else unit_label(q.unit, lang, count=float(q.value))
     sep = " " if lang == "en" and label and q.unit != "percent" else ""
     return f"{_QUALIFIER_WORDS[lang][q.qualifier]}{number}{sep}{label}"
 

@@ -115,11 +115,28 @@ def unit_for(zh: str) -> Unit:
         raise KeyError(f"unknown counting unit {zh!r}") from None
 
 
-def unit_label(unit_id: str, lang: str = "en") -> str:
-    """A label for a canonical unit id: ``"m2"`` -> ``"m²"`` (en) or ``"平方米"`` (zh)."""
+def unit_label(unit_id: str, lang: str = "en", count: float | None = None) -> str:
+    """A label for a canonical unit id: ``"m2"`` -> ``"m²"`` (en) or ``"平方米"`` (zh).
+
+    Without ``count`` the English label covers both numbers ("case(s)", for a column of units);
+    with it, the label agrees with that number: 1 case, 74,000 cases, 1.5 cases.
+    """
     if lang not in _LABELS:
         raise ValueError(f"unknown language {lang!r}; expected one of {sorted(_LABELS)}")
     try:
-        return _LABELS[lang][unit_id]
+        label = _LABELS[lang][unit_id]
     except KeyError:
         raise KeyError(f"unknown unit id {unit_id!r}") from None
+    return label if count is None or lang != "en" else _inflected(label, count == 1)
+
+
+def _inflected(label: str, singular: bool) -> str:
+    """"case(s)" -> "case" or "cases"; "batch(es)" -> "batches"; "entry(-ies)" -> "entries"."""
+    if label.endswith("(-ies)"):
+        stem = label[: -len("(-ies)")]
+        return stem if singular else stem[:-1] + "ies"
+    for ending in ("(es)", "(s)"):
+        if label.endswith(ending):
+            stem = label[: -len(ending)]
+            return stem if singular else stem + ending[1:-1]
+    return label
