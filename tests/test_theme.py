@@ -297,7 +297,8 @@ def test_bar_charts_keep_only_the_value_axis_gridlines() -> None:
     fig = Figure()
     horizontal, vertical, line = fig.subplots(1, 3)
     horizontal.barh(["a", "b"], [3, 5])
-    horizontal.text(3.1, 0, "3", va="center")  # a value label on the bar's centre line
+    beside = horizontal.text(3.1, 0, "3", va="center")  # a value label on the bar's centre line
+    inside = horizontal.text(1, 1, "5", va="center", color="white")  # on the bar
     vertical.bar(["a", "b"], [3, 5])
     line.plot([0, 1], [2, 3])
     FigureCanvasAgg(fig).draw()
@@ -309,3 +310,6 @@ def test_bar_charts_keep_only_the_value_axis_gridlines() -> None:
     assert _gridlines_on(horizontal.xaxis) and not _gridlines_on(horizontal.yaxis)
     assert not _gridlines_on(vertical.xaxis) and _gridlines_on(vertical.yaxis)
     assert _gridlines_on(line.xaxis) and _gridlines_on(line.yaxis)  # not a bar chart: untouched
+    # the label beside the bar is backed by the axes' colour, so a gridline passes behind it
+    assert beside.get_bbox_patch() is not None and inside.get_bbox_patch() is None
+    assert to_hex(beside.get_bbox_patch().get_facecolor()) == to_hex(horizontal.get_facecolor())

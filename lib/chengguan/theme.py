@@ -354,16 +354,30 @@ def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True
 def bar_grids(fig: Figure) -> None:
     """No gridlines along the category axis of a bar chart: on horizontal bars they would run
     through each bar's middle and strike through a value label written beside it, and they mark
-    no value. Gridlines along the value axis stay. ``chengguan.display.show_figure`` calls this
-    for every figure it shows."""
+    no value. Gridlines along the value axis stay, passing behind the labels beside the bars.
+    ``chengguan.display.show_figure`` calls this for every figure it shows."""
     from matplotlib.container import BarContainer
 
+    renderer = None
     for ax in fig.get_axes():
-        kinds = {getattr(c, "orientation", None) for c in ax.containers if isinstance(c, BarContainer)}
+        bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+        kinds = {getattr(c, "orientation", None) for c in bars}
         if "horizontal" in kinds:
             ax.yaxis.grid(False)
         if "vertical" in kinds:
             ax.xaxis.grid(False)
+        if not bars or not ax.texts:
+            continue
+        # A value label beside a bar may still cross a value-axis gridline: it gets a backing of
+        # the axes' colour. A label on a bar keeps its look (a backing would hide the bar).
+        renderer = renderer or fig.canvas.get_renderer()
+        boxes = [p.get_window_extent(renderer) for c in bars for p in c.patches]
+        for text in ax.texts:
+            if text.get_bbox_patch() is not None or not text.get_text().strip():
+                continue
+            extent = text.get_window_extent(renderer)
+            if not any(extent.overlaps(box) for box in boxes):
+                text.set_bbox({"facecolor": ax.get_facecolor(), "edgecolor": "none", "pad": 1.0})
 
 
 def year_axis(ax: Axes, axis: Literal["x", "y"] = "x") -> None:
