@@ -15,8 +15,8 @@ import pytest
 from fixtures.project import make_project, run_build
 
 from reportbuild.pagecheck import check_page
-from reportbuild.site import (SiteInfo, SiteRun, Source, counterparts, group_reports, render_build_page,
-                              render_home)
+from reportbuild.site import (SiteInfo, SiteRun, Source, card_label, counterparts, group_reports,
+                              render_build_page, render_home)
 from reportbuild.state import BuildState
 
 RUNS = ("contract-zh", "contract-en", "contract-fails-en", "contract-nofont-zh")
@@ -263,3 +263,15 @@ def test_a_refused_export_is_reported_and_the_reports_still_build(built, tmp_pat
     assert code == 0 and "contract-zh  skipped" in out
     assert "chengguan-build: data downloads not written (fixtures.downloads:refuse): the tables have 2 problems" in err
     assert not layout.downloads.exists()
+
+
+@pytest.mark.parametrize(("label", "lang", "shown"), [
+    ("existing illegal structures demolished, % of registered", "en", "Existing illegal structures demolished, % of registered"),
+    ("Cases per day", "en", "Cases per day"),
+    ("m² per case", None, "m² per case"),
+    ("illegal-building cases", None, "Illegal-building cases"),
+    ("存量违法建筑拆除", "zh", "存量违法建筑拆除"),
+    ("", "en", ""),
+])
+def test_an_english_card_label_starts_with_a_capital(label, lang, shown):
+    assert card_label(label, lang) == shown

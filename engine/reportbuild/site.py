@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -200,8 +201,22 @@ def site_run(*, name: str, notebook: str, parameters: Mapping[str, Any], title: 
         name=name, notebook=notebook, parameters=dict(parameters), title=title, description=description,
         status=status, has_report=has_report, degraded=degraded,
         report_title=title_of_report if isinstance(title_of_report, str) and title_of_report else None,
-        headline={"label": str(row.get("label", "")), "display": str(row.get("display", ""))} if row else None,
+        headline={"label": card_label(str(row.get("label", "")), parameters.get("lang")),
+                  "display": str(row.get("display", ""))} if row else None,
         built_at=built_at, duration=duration, commit=commit, error=error)
+
+
+def card_label(label: str, lang: Any) -> str:
+    """A headline label as a card shows it: it opens the card's line, so an English one starts
+    with a capital ("existing illegal structures …" -> "Existing illegal structures …"); the
+    key-results table of the report keeps the label as written, mid-sentence style."""
+    # Only a plain lower-case word: a unit ("m² per case", "km") or a name keeps its letters.
+    if lang == "zh" or not _PLAIN_FIRST_WORD.match(label):
+        return label
+    return label[0].upper() + label[1:]
+
+
+_PLAIN_FIRST_WORD = re.compile(r"[a-z][a-z'-]+(?=[\s,.:;()]|$)")
 
 
 def data_files(outputs: Path) -> list[tuple[str, int]]:
