@@ -54,3 +54,12 @@ def test_duty_period_reaches_the_daily_rates(executed: dict[str, nbformat.Notebo
     en = results(executed["en"])["staff_person_times_per_day_2022"]
     assert zh["value"] == pytest.approx((36000 + 35000) / LOCKDOWN_DAYS)
     assert en["value"] == pytest.approx((36000 + 35000) / 365)
+
+
+def test_pudong_threshold_holds_at_the_bounds(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 3.6万 (35,500-36,500) + 3.5万余 (35,000-36,000) person-times at most 72,500, over 1800余 officers
+    days = results(executed["zh"])["pudong_days_to_exceed_city_count"]
+    assert days["value"] == pytest.approx(72500 / 1800)
+    assert 1800 * 40 < 72500 < 1800 * 41  # 40 days is not enough at the upper bound; 41 is
+    assert "即 41 天或更多" in markdown_text(executed["zh"])
+    assert "that is 41 days or more" in markdown_text(executed["en"])
