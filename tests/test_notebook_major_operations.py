@@ -41,9 +41,18 @@ def test_the_reading_of_yu_moves_the_riverside_range(
     assert river_zh["upper"] == river_en["upper"] == pytest.approx(197 / 22000 * 1000)
     assert river_zh["lower"] == pytest.approx(197 / 23000 * 1000)
     assert river_en["lower"] == 0
-    # the CIIE operation is at least 21.8 times the riverside under either reading
+    # the CIIE/riverside ratio of cases per person-time is not a key result: their "cases" differ
+    assert "ciie_over_riverside_cases_per_person_time" not in zh
+    # both readings of 余 in every run: 7 of 7 comparisons settled below the next unit, 3 with no ceiling
     for run in (zh, en):
-        assert run["ciie_over_riverside_cases_per_person_time"]["lower"] == pytest.approx(
-            (10857 / 55500) / (197 / 22000))
-    # fewer comparisons are settled when 余 has no ceiling
-    assert zh["comparisons_settled"]["value"] > en["comparisons_settled"]["value"]
+        assert run["comparisons_settled_next_unit"]["value"] == 7
+        assert run["comparisons_settled_open"]["value"] == 3
+
+
+def test_share_of_all_cases_is_not_shown_at_its_excluded_top(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    share = results(executed["zh"])["ciie_share_of_all_cases"]
+    # 10,857 of "10.8 万余起" (108,000-109,000): the middle, and the range to the excluded top
+    assert share["value"] == pytest.approx(10857 / 108500 * 100)
+    assert (share["lower"], share["upper"]) == (pytest.approx(10857 / 109000 * 100), pytest.approx(10857 / 108000 * 100))
+    assert share["display"].startswith("10 %")
