@@ -260,7 +260,7 @@ def _exporter() -> Any:
     from nbconvert.filters import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    class CellsExporter(HTMLExporter):  # type: ignore[misc]
+    class CellsExporter(HTMLExporter):
         """nbconvert's HTML exporter without the BeautifulSoup pass over the finished page.
 
         That pass only puts a stock alt text on images that lack one and a tabindex on the lab
@@ -269,7 +269,7 @@ def _exporter() -> Any:
         as much as executing it. The two filters are registered as HTMLExporter registers them.
         """
 
-        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,  # type: ignore[override]
                                **kw: Any) -> tuple[str, dict[str, Any]]:
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name", None))
@@ -277,7 +277,7 @@ def _exporter() -> Any:
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return CellsExporter(
         template_name="basic",
