@@ -30,6 +30,8 @@ from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbformat import v4
 
+from reportbuild.forkserver import ForkingProvisioner, ForkServer, available
+
 log = logging.getLogger(__name__)
 
 # Kernel processes started by this process and not yet shut down (see kill_all).
@@ -126,9 +128,9 @@ def trace_code(folder: str) -> str:
 
 
 async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_timeout: float = 60,
-                       trace: str | None = None) -> Kernel:
-    """Start a kernel the way nbclient does for a fresh run, then trace reads below the folder
-    ``trace`` (when given) and pre-import ``preload``."""
+                       trace: str | None = None, server: ForkServer | None = None) -> Kernel:
+    """Start a kernel the way nbclient does for a fresh run (forked from ``server`` when given),
+    then trace reads below the folder ``trace`` (when given) and pre-import ``preload``."""
     # Reuse nbclient's own start-up (kernel arguments such as the in-memory history file), so a
     # warm kernel is launched like the one `papermill` would launch (only the transport differs).
     starter = NotebookClient(v4.new_notebook(), kernel_name=name, startup_timeout=int(startup_timeout))
@@ -138,6 +140,13 @@ async def start_kernel(name: str, cwd: Path, preload: Sequence[str], startup_tim
     os.makedirs(runtime, mode=0o700, exist_ok=True)
     socket = os.path.join(runtime, f"chengguan-{uuid.uuid4().hex[:12]}-ipc")
     starter.km = AsyncKernelManager(kernel_name=name, transport="ipc", ip=socket)
+    if server is not None:
+        # jupyter_client keeps a provisioner that is already set (as it does on restarts).
+        starter.km.kernel_id = str(uuid.uuid4())
+        provisioner = ForkingProvisioner(kernel_id=starter.km.kernel_id, kernel_spec=starter.km.kernel_spec,
+                                         parent=starter.km)
+        provisioner.server = server
+        starter.km.provisioner = provisioner
     await starter.async_start_new_kernel(cwd=str(cwd))
     pid = getattr(starter.km.provisioner, "pid", None)
     if pid is not None:
@@ -193,12 +202,15 @@ async def traced_reads(kernel: Kernel, timeout: float = 60) -> tuple[str, ...] |
 class KernelPool:
     """Hands out fresh kernels; ``prestart`` boots the next one in the background."""
 
-    def __init__(self, name: str, cwd: Path, preload: Sequence[str], trace: str | None = None) -> None:
+    def __init__(self, name: str, cwd: Path, preload: Sequence[str], trace: str | None = None,
+                 fork: bool = True) -> None:
         self.name = name
         self.cwd = cwd
         self.preload = tuple(preload)
         self.trace = trace
         self._next: asyncio.Task[Kernel] | None = None
+        # Kernels forked from one warm process hold the pre-imports from birth (see forkserver.py).
+        self.server = ForkServer(self.preload) if fork and available() else None
 
     def prestart(self) -> None:
         if self._next is None:
@@ -206,7 +218,7 @@ class KernelPool:
 
     async def _start(self) -> Kernel:
         try:
-            return await start_kernel(self.name, self.cwd, self.preload, trace=self.trace)
+            return await start_kernel(self.name, self.cwd, self.preload, trace=self.trace, server=self.server)
         except PreloadError as err:
             # A module that cannot be imported would fail the notebook anyway; never let the
             # optimization change the outcome: fall back to a plain kernel.
@@ -221,12 +233,16 @@ class KernelPool:
         return await task
 
     async def close(self) -> None:
-        if self._next is None:
-            return
-        task, self._next = self._next, None
-        task.cancel()
         try:
-            kernel = await task
-        except (asyncio.CancelledError, Exception):
-            return
-        await kernel.shutdown()
+            if self._next is None:
+                return
+            task, self._next = self._next, None
+            task.cancel()
+            try:
+                kernel = await task
+            except (asyncio.CancelledError, Exception):
+                return
+            await kernel.shutdown()
+        finally:
+            if self.server is not None:
+                self.server.close()

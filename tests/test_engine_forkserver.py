@@ -1,0 +1,68 @@
+"""Kernels forked from a warm process: pre-imported from birth, and still one fresh kernel per report."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from reportbuild import forkserver
+from reportbuild.kernels import KernelPool, _silent
+
+pytestmark = pytest.mark.skipif(not forkserver.available(), reason="kernels are forked on Linux only")
+
+
+def test_only_an_ipykernel_launch_is_forked() -> None:
+    cmd = ["/venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "/tmp/k.json"]
+    assert forkserver.launcher_arguments(cmd) == (["/venv/bin/python", "-Xfrozen_modules=off"], ["-f", "/tmp/k.json"])
+    assert forkserver.launcher_arguments(["/usr/bin/R", "--slave", "-f", "x"]) is None
+    assert forkserver.launcher_arguments(["python", "-m", "other_kernel", "-f", "x"]) is None
+
+
+async def _value(kernel, expression: str) -> str:
+    content = await _silent(kernel, "", 60, "reading", {"v": expression})
+    return content["user_expressions"]["v"]["data"]["text/plain"]
+
+
+def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
+    async def scenario() -> dict[str, object]:
+        pool = KernelPool("chengguan", tmp_path, ["json", "pandas"])
+        assert pool.server is not None
+        seen: dict[str, object] = {}
+        try:
+            first = await pool.take()
+            await _silent(first, "leak = 1", 60, "setting a name")
+            seen["first_has_name"] = await _value(first, "'leak' in globals()")
+            seen["pandas_at_birth"] = await _value(first, "__import__('sys').modules.get('pandas') is not None")
+            seen["cwd"] = await _value(first, "__import__('os').getcwd()")
+            seen["parent_pid_env"] = await _value(first, "__import__('os').environ['JPY_PARENT_PID']")
+            seen["backend"] = await _value(first, "__import__('os').environ['MPLBACKEND']")
+            second = await pool.take()
+            seen["second_has_name"] = await _value(second, "'leak' in globals()")
+            seen["pids"] = (first.pid, second.pid)
+            seen["server"] = pool.server.process.pid if pool.server.process else None
+            seen["parents"] = tuple(_ppid(pid) for pid in (first.pid, second.pid))
+            await first.shutdown()
+            await second.shutdown()
+        finally:
+            await pool.close()
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert seen["first_has_name"] == "True" and seen["second_has_name"] == "False"  # no state shared
+    assert seen["pandas_at_birth"] == "True"  # imported by the server, before the fork
+    assert seen["cwd"] == repr(str(tmp_path))
+    assert seen["parent_pid_env"] == repr(str(os.getpid()))  # as jupyter_client's launcher sets it
+    assert seen["backend"] == repr(forkserver.INLINE_BACKEND)
+    first, second = seen["pids"]  # type: ignore[misc]
+    assert first != second
+    assert seen["parents"] == (seen["server"], seen["server"])  # forked, not launched
+    for pid in (first, second, seen["server"]):
+        assert not forkserver._alive(pid)  # type: ignore[arg-type]
+
+
+def _ppid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        return int(stat.read().rsplit(b")", 1)[1].split()[1])
