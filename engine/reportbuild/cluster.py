@@ -61,7 +61,9 @@ async def _execute(task: Task, config: WorkerConfig) -> tuple[Result, Output]:
     from reportbuild.kernels import KernelPool
     from reportbuild.workers import execute_task
 
-    pool = KernelPool(config.kernel, Path(config.cwd), config.preload, config.trace)
+    # One kernel per task here: a fork server would only add its own start-up (and it must not
+    # be tied, as it is on Linux, to the executor thread that would start it).
+    pool = KernelPool(config.kernel, Path(config.cwd), config.preload, config.trace, fork=False)
     try:
         return await execute_task(task, config, pool)
     finally:
