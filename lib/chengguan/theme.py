@@ -370,7 +370,7 @@ def bar_grids(fig: Figure) -> None:
             continue
         # A value label beside a bar may still cross a value-axis gridline: it gets a backing of
         # the axes' colour. A label on a bar keeps its look (a backing would hide the bar).
-        renderer = renderer or fig.canvas.get_renderer()
+        renderer = renderer or fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, as for the PNG
         boxes = [p.get_window_extent(renderer) for c in bars for p in c.patches]
         for text in ax.texts:
             if text.get_bbox_patch() is not None or not text.get_text().strip():
