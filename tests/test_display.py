@@ -141,3 +141,18 @@ def test_show_figure_takes_the_category_gridlines_off_bar_charts() -> None:
     _displayed(show.show_figure, fig, alt="two bars")
     assert not any(line.get_visible() for line in ax.yaxis.get_gridlines())
     assert all(line.get_visible() for line in ax.xaxis.get_gridlines())
+
+
+def test_a_source_described_by_the_curators_is_named_in_the_language_of_the_report() -> None:
+    # The SHINE report of 2022-10-09 has no title in the stored text: its `title` is an English
+    # description, which a Chinese report would print as prose; title_zh / title_en name it.
+    obs = load_observations(source="shine_2022_10_09", lang="zh")
+    row = load_sources().set_index("source_id").loc["shine_2022_10_09"]
+    assert row.title_zh and row.title_en
+    zh, en = show.sources(obs, "zh")._repr_html_(), show.sources(obs, "en")._repr_html_()
+    assert show.esc(row.title_zh) in zh and show.esc(row.title) not in zh
+    assert show.esc(row.title_en) in en
+    assert set(load_observations(source="shine_2022_10_09", lang="zh").source_title) == {row.title_zh}
+    # a verbatim title is shown as it stands, in either report
+    city = load_observations(source="cgzf_2022_summary", lang="en")
+    assert set(city.source_title) == {"城管执法系统2022年工作总结和2023年工作计划"}

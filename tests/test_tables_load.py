@@ -213,3 +213,12 @@ def test_whole_years_keeps_the_year_beside_its_part_years() -> None:
     kept = whole_years(cases)
     assert kept.period_start.dt.year.tolist() == [2022] and kept.value.tolist() == [108000.0]
     assert list(kept.index) == list(cases.index[cases.days >= 365])
+
+
+def test_what_reports_print_about_sources_names_no_tool_or_project_file() -> None:
+    # reliability notes and titles are printed in every report's source list
+    sources = load_sources()
+    for column in ("title", "title_zh", "title_en", "reliability_note_zh", "reliability_note_en"):
+        text = sources[column].fillna("")
+        for word in ("raw/", ".csv", "search tool", "corpus", "检索工具", "语料库"):
+            assert not text.str.contains(word, regex=False).any(), (column, word)

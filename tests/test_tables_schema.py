@@ -41,7 +41,7 @@ def test_the_columns_of_the_architecture_contract() -> None:
         "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id",
         "note_zh", "note_en")
     assert schema.SOURCES.columns == (
-        "source_id", "title", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
+        "source_id", "title", "title_zh", "title_en", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
         "reliability", "reliability_note_zh", "reliability_note_en", "raw_path", "sha256")
 
 

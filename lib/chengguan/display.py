@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from chengguan.tables import load_labels, tables_read
+from chengguan.tables import load_labels, source_titles, tables_read
 from chengguan.theme import bar_grids
 from chengguan.units import unit_label
 
@@ -207,7 +207,8 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     order = {"high": 0, "medium": 1, "low": 2}
     used = load_sources()
     used = used[used.source_id.isin(obs.source_id.unique())]
-    used = used.assign(_rank=used.reliability.map(order)).sort_values(["_rank", "source_id"])
+    used = used.assign(_rank=used.reliability.map(order), shown_title=source_titles(used, lang))
+    used = used.sort_values(["_rank", "source_id"])
     items = []
     for row in used.itertuples():
         note = getattr(row, f"reliability_note_{lang}")
@@ -215,7 +216,7 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
         issued = "" if pd.isna(row.issued) else f"{row.issued:%Y-%m-%d}"
         doc = "" if _missing(row.doc_number) else f" {span(row.doc_number)}"
         items.append(
-            f"<li>{_link(row.title, row.url)}{doc} — {span(row.issuer)}"
+            f"<li>{_link(row.shown_title, row.url)}{doc} — {span(row.issuer)}"
             f"{', ' + esc(issued) if issued else ''}. "
             f"{esc(labels[f'source_kind.{row.kind}'])}; {esc(labels['column.reliability'])}: "
             f"{esc(labels[f'reliability.{row.reliability}'])}. "

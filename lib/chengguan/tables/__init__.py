@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         load_scopes,
         load_sources,
         load_supplementary_map,
+        source_titles,
         tables_read,
         value_of,
         whole_years,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "tables_read", "value_of", "whole_years",
+    "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
 )
 
 # Written out (not built from _LAZY) so linters see the re-exports; a test-free check keeps them equal.
@@ -44,7 +45,7 @@ __all__ = [
     "CoverageReport", "coverage", "Problem", "validate",
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "tables_read", "value_of", "whole_years",
+    "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
 ]
 assert set(__all__) == {"CoverageReport", "coverage", "Problem", "validate", *_LAZY}
 

@@ -56,7 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("file", metavar="FILE", help="the document, as UTF-8 text")
     command.add_argument("--id", required=True, dest="new_id",
                          help="source_id, snake_case ASCII (e.g. cgzf_2023_summary)")
-    command.add_argument("--title", required=True, help="title of the document")
+    command.add_argument("--title", required=True, help="title of the document, verbatim")
+    command.add_argument("--title-zh", default="",
+                         help="when the title is a description or not Chinese: how zh reports "
+                              "name the source (give it in both languages)")
+    command.add_argument("--title-en", default="", help="the same for English reports")
     command.add_argument("--issued", required=True, help="date of issue, YYYY-MM-DD")
     command.add_argument("--url", required=True, help="public address of the document")
     command.add_argument("--issuer", default="上海市城市管理行政执法局",
@@ -172,6 +176,7 @@ def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
 
     try:
         row = add_source(args.file, source_id=args.new_id, title=args.title,
+                         title_zh=args.title_zh, title_en=args.title_en,
                          issuer=args.issuer, issued=args.issued, url=args.url,
                          scope_id=args.scope, kind=args.kind, reliability=args.reliability,
                          reliability_note_zh=args.reliability_note_zh,

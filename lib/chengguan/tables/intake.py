@@ -59,14 +59,16 @@ class Appended:
 
 
 def add_source(document: Path | str, *, source_id: str, title: str, issuer: str, issued: str,
-               url: str, scope_id: str = "city", kind: str = "official_report",
+               url: str, title_zh: str = "", title_en: str = "", scope_id: str = "city",
+               kind: str = "official_report",
                reliability: str = "high", reliability_note_zh: str = "",
                reliability_note_en: str = "", doc_number: str = "",
                data_dir: Path | str | None = None) -> dict[str, str]:
     """Store ``document`` in ``raw/`` and add its ``sources.csv`` row; return that row.
 
     The reason for the reliability is given in both languages or in neither (each report shows
-    it in its own).
+    it in its own); so are ``title_zh`` and ``title_en``, the names reports give a source whose
+    ``title`` is a description rather than its verbatim title.
 
     The raw file is named ``raw/NNN_<first 16 hex digits of its SHA-256><suffix>`` (NNN: the
     next free number) and is never changed afterwards. Raises :class:`IntakeRefused` when the
@@ -88,7 +90,8 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
     numbers = [int(m.group(1)) for p in raw_dir.iterdir() if (m := RAW_NAME.match(p.name))]
     raw_path = f"raw/{max(numbers, default=-1) + 1:03d}_{digest[:16]}{document.suffix or '.txt'}"
     row = {
-        "source_id": source_id, "title": title, "issuer": issuer, "doc_number": doc_number,
+        "source_id": source_id, "title": title, "title_zh": title_zh, "title_en": title_en,
+        "issuer": issuer, "doc_number": doc_number,
         "issued": issued, "url": url, "scope_id": scope_id, "kind": kind,
         "reliability": reliability, "reliability_note_zh": reliability_note_zh,
         "reliability_note_en": reliability_note_en,

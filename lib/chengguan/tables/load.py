@@ -203,6 +203,15 @@ def load_sources(data_dir: Path | str | None = None) -> pd.DataFrame:
     return _load("sources", data_dir)
 
 
+def source_titles(sources: pd.DataFrame, lang: str) -> pd.Series:
+    """How a report in ``lang`` names each source of ``sources`` (columns title, title_zh,
+    title_en): ``title_<lang>`` where the curators gave one (``title`` is then their description
+    or in another language), else the verbatim ``title``."""
+    _check_lang(lang)
+    named = sources[f"title_{lang}"]
+    return named.where(named.notna() & (named.astype("string").str.strip() != ""), sources["title"])
+
+
 def load_scopes(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The city, districts and units."""
     return _load("scopes", data_dir)
@@ -280,7 +289,8 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
         .merge(domains[["domain_id", "domain_zh", "domain_en"]], on="domain_id", how="left")
         .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
                how="left")
-        .merge(sources[["source_id", "source_title", "source_kind", "reliability"]],
+        .merge(sources[["source_id", "source_title", "title_zh", "title_en", "source_kind",
+                        "reliability"]],
                on="source_id", how="left")
     )
     joined["days"] = ((joined.period_end - joined.period_start).dt.days + 1).astype("int64")
@@ -318,7 +328,8 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.assign(indicator=frame[f"indicator_{lang}"], domain_name=frame[f"domain_{lang}"],
                        scope_name=frame[f"scope_{lang}"],
                        note=frame[f"note_{lang}"],
-                       indicator_note=frame[f"indicator_note_{lang}"].fillna(""))
+                       indicator_note=frame[f"indicator_note_{lang}"].fillna(""),
+                       source_title=source_titles(frame.rename(columns={"source_title": "title"}), lang))
     return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
 

@@ -139,7 +139,13 @@ SOURCES = TableSchema(
     primary_key="source_id",
     fields=(
         _id("source_id", "source"),
-        Field("title", "string", "Title of the document or page.", required=True, plain=True),
+        Field("title", "string", "Title of the document or page, verbatim; where the stored text "
+              "shows none, the curators' description of it (then title_zh and title_en are given).",
+              required=True, plain=True),
+        Field("title_zh", "string", "How a Chinese report names the source when title is not a "
+              "verbatim Chinese title (a curators' description, or a title in another language); "
+              "empty otherwise.", plain=True),
+        Field("title_en", "string", "The same in English, for English reports.", plain=True),
         Field("issuer", "string", "Who published it.", required=True, plain=True),
         Field("doc_number", "string", "Official document number (文号), when it has one."),
         Field("issued", "date", "Date of issue or publication (YYYY-MM-DD)."),
