@@ -35,12 +35,18 @@ def test_minhang_fines_per_case_and_their_change(executed: dict[str, nbformat.No
     assert k["summary_share_2023"]["value"] == pytest.approx(5345 / 11113 * 100)
     assert k["cases_concluded_change"]["value"] == pytest.approx((11113 / 12201 - 1) * 100)
     # the change in the fine per case is split into the procedure mix and the within-procedure change
+    # (in the text: a share of a change is no key result)
     html = html_outputs(executed["minhang"])
     assert "程序构成的变化" in html
     s0, summary_0, ordinary_0 = 6486 / 12201, 260000 / 6486, 2530000 / 5715
     within = s0 * (230900 / 5345 - summary_0) + (1 - s0) * (3851800 / 5768 - ordinary_0)
     total = 4082700 / 11113 - 2790000 / 12201
-    assert k["penalty_per_case_change_within_procedure"]["value"] == pytest.approx(within / total * 100)
+    assert f"（{within / total * 100:.0f}%）来自各程序内部" in markdown_text(executed["minhang"])
+    assert "penalty_per_case_change_within_procedure" not in k
+    # a share changes by percentage points; the caveat names this district's own wording of the procedure
+    text = markdown_text(executed["minhang"])
+    assert f"{(5345 / 11113 - 6486 / 12201) * 100:+.1f} 个百分点" in text
+    assert "2021 年为“普通程序”" in text and "2023 年为“一般程序”" in text
 
 
 def test_counts_over_periods_of_different_length_compare_per_day(
@@ -50,6 +56,14 @@ def test_counts_over_periods_of_different_length_compare_per_day(
     change = k["cases_concluded_change"]
     assert change["value"] == pytest.approx((886 / 336) / (3062 / 366) * 100 - 100)
     assert "per day" in change["label"]
+    # "截至目前" in a report issued on 2 December: 336 days at most, so -68.5% is the largest fall
+    assert change["upper"] is None and "largest possible fall" in change["label"]
+    text = markdown_text(executed["changning"])
+    assert "a fall of at most 68.5%" in text
+    assert "Scope first" in text  # a year-end summary against a report to date
+    assert "+2.3 percentage points" in text
+    # the caveat comes from Changning's own reports, not Minhang's
+    assert "普通程序 in 2021" not in text and "up to now" in text
     # a ratio is compared as it is: 144.6万余元 / 886 cases against 330万余元 / 3,062 cases
     assert k["penalty_per_case_change"]["value"] == pytest.approx((1446000 / 886) / (3300000 / 3062) * 100 - 100)
 
@@ -58,8 +72,11 @@ def test_pudong_share_of_the_registered_stock(executed: dict[str, nbformat.Noteb
     k = results(executed["pudong"])
     share = k["stock_sites_demolished_share_2023"]
     assert share["headline"] and share["value"] == pytest.approx(10383 / 256300 * 100)
-    # 25.63万处 stands for 256,250-256,350 sites: a range too narrow to show at three digits
-    assert share["lower"] is None and share["display"].startswith("4.05")
+    # the stock's date is unknown: if 25.63万处 is what remained after the demolitions, the share is
+    # 10,383 / (256,350 + 10,383) at the low end
+    assert share["lower"] == pytest.approx(10383 / (256350 + 10383) * 100)
+    assert share["upper"] == pytest.approx(10383 / 256250 * 100)
+    assert share["display"].startswith("4.05") and share["label"].startswith("Existing")
     assert k["area_per_existing_site_2023"]["value"] == pytest.approx(1340400 / 10383)
     assert k["figures"]["value"] >= 6
     assert "Pudong New Area" in markdown_text(executed["pudong"])
