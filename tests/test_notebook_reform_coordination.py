@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, reports, results
+from notebook_runs import assert_clean_report, html_outputs, reports, results
 
 from chengguan.sources import sections
 
@@ -28,9 +28,14 @@ def test_joint_system_share_compares_cases_with_cases(
     share = results(executed["zh"])["joint_outdoor_ad_share"]
     assert share["value"] == pytest.approx(419 / 2352 * 100)
     assert share["headline"]
+    assert "假定前者是后者的一部分" in share["label"]
+    # a count of records shared is not a finding: in the table of lists, not the key results
+    assert "muck_records" not in results(executed["en"])
     # 17万条 is printed to the whole 万: 165,000-175,000 records
-    muck = results(executed["en"])["muck_records"]
-    assert (muck["lower"], muck["upper"]) == (165000, 175000)
+    assert "165,000–175,000" in html_outputs(executed["en"])
+    # the "same count" column in words, not Python booleans
+    table = html_outputs(executed["zh"]).split("同一计量")[1].split("</table>")[0]
+    assert ">是<" in table and ">否<" in table and "True" not in table
 
 
 def test_plan_terms_parameter(executed: dict[str, nbformat.NotebookNode]) -> None:
