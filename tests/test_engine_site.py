@@ -15,7 +15,7 @@ import pytest
 from fixtures.project import make_project, run_build
 
 from reportbuild.pagecheck import check_page
-from reportbuild.site import (SiteInfo, SiteRun, Source, card_label, counterparts, group_reports,
+from reportbuild.site import (SiteInfo, SiteRun, Source, card_label, counterparts, group_reports, grouped_downloads,
                               render_build_page, render_home)
 from reportbuild.state import BuildState
 
@@ -275,3 +275,12 @@ def test_a_refused_export_is_reported_and_the_reports_still_build(built, tmp_pat
 ])
 def test_an_english_card_label_starts_with_a_capital(label, lang, shown):
     assert card_label(label, lang) == shown
+
+
+def test_stored_source_files_are_a_group_of_their_own():
+    files = [("data/sources.csv", 10), ("data/raw/cross_year_candidates.csv", 5), ("data/raw/000_ab.txt", 7),
+             ("data/sources.parquet", 3), ("data/datapackage.json", 2)]
+    groups = grouped_downloads(files)
+    assert groups["csv"] == [("data/sources.csv", 10)]
+    assert groups["raw"] == [("data/raw/cross_year_candidates.csv", 5), ("data/raw/000_ab.txt", 7)]
+    assert groups["other"] == []

@@ -232,9 +232,14 @@ def data_files(outputs: Path) -> list[tuple[str, int]]:
 
 
 def grouped_downloads(files: Sequence[tuple[str, int]]) -> dict[str, list[tuple[str, int]]]:
-    """The downloads by kind: the workbook, CSV, Parquet, the descriptor, anything else."""
-    groups: dict[str, list[tuple[str, int]]] = {"xlsx": [], "csv": [], "parquet": [], "json": [], "other": []}
+    """The downloads by kind: the workbook, CSV, Parquet, the descriptor, the stored source files
+    (``raw/``, whatever their format), anything else."""
+    groups: dict[str, list[tuple[str, int]]] = {"xlsx": [], "csv": [], "parquet": [], "json": [], "raw": [],
+                                                "other": []}
     for path, size in files:
+        if "/raw/" in f"/{path}":
+            groups["raw"].append((path, size))
+            continue
         suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
         groups[suffix if suffix in groups else "other"].append((path, size))
     return groups
@@ -295,6 +300,7 @@ TEXT: dict[str, dict[str, str]] = {
         "dl_csv": "CSV（UTF-8，Excel 可直接打开）",
         "dl_parquet": "Parquet",
         "dl_descriptor": "数据包描述（Frictionless）",
+        "dl_raw": "原始来源文件（逐字节保存；SHA-256 见 sources.csv）",
         "read_zh": "中文",
         "read_en": "English",
         "mark.degraded": "降级：图表为英文标签",
@@ -335,6 +341,7 @@ TEXT: dict[str, dict[str, str]] = {
         "dl_csv": "CSV (UTF-8, opens in Excel)",
         "dl_parquet": "Parquet",
         "dl_descriptor": "Data Package descriptor (Frictionless)",
+        "dl_raw": "Source files as stored (byte for byte; SHA-256 in sources.csv)",
         "read_zh": "中文",
         "read_en": "English",
         "mark.degraded": "degraded: English chart labels",

@@ -6,7 +6,11 @@
   opens the Chinese text correctly when the file is double-clicked;
 - ``<table>.parquet``: typed columns (string, int64, float64, date32, bool; empty cells null);
 
-plus ``chengguan_tables.xlsx`` (a README sheet, then one sheet per table, typed cells) and
+plus ``raw/``: each stored source file that ``sources.csv`` names (``raw_path``), byte for byte,
+so its ``sha256`` can be checked and a quote found in it (for the pages of which only the quoted
+sentences are kept, ``raw/cross_year_candidates.csv`` and ``raw/supplementary_figures.csv``, these
+are the only record of the source's text); and ``chengguan_tables.xlsx`` (a README sheet, then
+one sheet per table, typed cells) and
 ``datapackage.json``, a Frictionless descriptor of the CSV files (the table schemas of
 ``data/datapackage.json``) that also lists the Parquet and Excel files, each with its size and
 SHA-256. Numbers are exact decimals in the tables; the float64 of Parquet and Excel gives the same
@@ -71,6 +75,11 @@ def export(outdir: Path | str, data_dir: Path | str | None = None, *,
         written.append(_write(out / f"{table.name}.csv", partial(_csv, tables[table.name])))
     for table in schema.TABLES:
         written.append(_write(out / f"{table.name}.parquet", partial(_parquet, table, tables[table.name])))
+    raw_paths = sorted({row["raw_path"] for row in tables["sources"]})
+    (out / "raw").mkdir(exist_ok=True)
+    for raw_path in raw_paths:
+        content = (base / raw_path).read_bytes()
+        written.append(_write(out / raw_path, lambda f, content=content: f.write(content)))
     written.append(_write(out / WORKBOOK, lambda f: _workbook(tables, base, f)))
     written.append(_write(out / datapackage.FILENAME,
                           lambda f: f.write(_descriptor(base, written).encode("utf-8"))))
@@ -231,15 +240,22 @@ def _descriptor(data_dir: Path, written: list[Path]) -> str:
                 "name": f"{path.stem}-parquet", "path": path.name, "profile": "data-resource",
                 "format": "parquet", "mediatype": "application/vnd.apache.parquet",
                 "description": f"The {path.stem} table with typed columns (Apache Parquet)."})
+        elif path.parent.name == "raw":
+            resources.append({
+                "name": f"raw-{path.stem.replace('_', '-').lower()}", "path": f"raw/{path.name}",
+                "profile": "data-resource", "format": path.suffix.lstrip("."),
+                "mediatype": "text/csv" if path.suffix == ".csv" else "text/plain",
+                "encoding": "utf-8",
+                "description": "A source as stored, byte for byte (sources.csv: raw_path, sha256)."})
         elif path.suffix == ".xlsx":
             resources.append({
                 "name": "workbook", "path": path.name, "profile": "data-resource",
                 "format": "xlsx",
                 "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "description": "Every table in one Excel workbook, with a README sheet."})
-    by_name = {p.name: p for p in written}
+    by_path = {(f"raw/{p.name}" if p.parent.name == "raw" else p.name): p for p in written}
     for resource in resources:
-        target = by_name[resource["path"]]
+        target = by_path[resource["path"]]
         resource["bytes"] = target.stat().st_size
         resource["hash"] = "sha256:" + hashlib.sha256(target.read_bytes()).hexdigest()
     # Parquet and Excel files are resources but not tabular (CSV) ones.
