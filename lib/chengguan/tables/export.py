@@ -78,8 +78,7 @@ def export(outdir: Path | str, data_dir: Path | str | None = None, *,
     raw_paths = sorted({row["raw_path"] for row in tables["sources"]})
     (out / "raw").mkdir(exist_ok=True)
     for raw_path in raw_paths:
-        content = (base / raw_path).read_bytes()
-        written.append(_write(out / raw_path, lambda f, content=content: f.write(content)))
+        written.append(_write(out / raw_path, partial(_copy, base / raw_path)))
     written.append(_write(out / WORKBOOK, lambda f: _workbook(tables, base, f)))
     written.append(_write(out / datapackage.FILENAME,
                           lambda f: f.write(_descriptor(base, written).encode("utf-8"))))
@@ -101,6 +100,10 @@ def _write(path: Path, fill: Callable[[Any], Any]) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _copy(source: Path, file: Any) -> None:
+    file.write(source.read_bytes())
 
 
 def _csv(table: CsvFile, file: Any) -> None:
