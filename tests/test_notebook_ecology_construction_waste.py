@@ -49,3 +49,13 @@ def test_rank_and_share_of_all_cases(executed: dict[str, nbformat.NotebookNode])
 def test_the_plan_is_read_from_the_text(executed: dict[str, nbformat.NotebookNode]) -> None:
     assert results(executed["en"])["plan_2023_construction_waste_mentions"]["value"] == 5
     assert "油烟污染扰民" in markdown_text(executed["zh"])
+
+
+def test_the_plan_words_are_quoted_and_no_target_is_claimed(executed: dict[str, nbformat.NotebookNode]) -> None:
+    en, zh = markdown_text(executed["en"]), markdown_text(executed["zh"])
+    # the 2023 plan has no target in this domain; a district target of another year is not the plan's
+    assert "sets no numeric target in this domain." in en and "targets in the tables" not in en
+    # the plan's own words, counted in its text: 违法搭建 once, 扬尘 once, 建筑垃圾 twice, 建设工程垃圾 three times
+    plain = en.replace("\\", "")  # Markdown escapes of the data text
+    assert "违法搭建 (1); 扬尘 (1); 建筑垃圾 (2), 建设工程垃圾 (3)" in plain
+    assert "“建筑垃圾” 2、“建设工程垃圾” 3" in zh.replace("\\", "")
