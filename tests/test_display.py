@@ -156,3 +156,11 @@ def test_a_source_described_by_the_curators_is_named_in_the_language_of_the_repo
     # a verbatim title is shown as it stands, in either report
     city = load_observations(source="cgzf_2022_summary", lang="en")
     assert set(city.source_title) == {"城管执法系统2022年工作总结和2023年工作计划"}
+
+
+@pytest.mark.parametrize(("n", "args", "text"), [
+    (1, ("sentence",), "1 sentence"), (3, ("target",), "3 targets"), (0, ("district",), "0 districts"),
+    (2, ("batch", "batches"), "2 batches"), (1, ("building", "buildings"), "1 building"),
+    (1.5, ("site",), "1.5 sites"), (12000, ("case",), "12,000 cases")])
+def test_counted_puts_the_noun_in_the_number_of_its_count(n, args, text) -> None:
+    assert show.counted(n, *args) == text

@@ -97,6 +97,14 @@ def fmt_value(value: float, unit: str, qualifier: str, lang: str) -> str:
     return f"{mark + ' ' if mark else ''}{fmt_number(value, 6)}{space}{unit_text}"
 
 
+def counted(n: float, singular: str, plural: str | None = None) -> str:
+    """An English count with its noun in the right number: ``counted(1, "sentence")`` ->
+    "1 sentence", ``counted(3, "target")`` -> "3 targets", ``counted(2, "batch", "batches")``.
+    For prose of English reports, in place of "target(s)"."""
+    noun = singular if n == 1 else (plural or f"{singular}s")
+    return f"{fmt_number(n, 6)} {noun}"
+
+
 def fmt_period(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
     """A period as a reader says it: "2022" for a calendar year, else its first and last day."""
     if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
