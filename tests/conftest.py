@@ -1,4 +1,5 @@
-"""Fixtures shared by the analysis tests: the real observations and a plotting language."""
+"""Fixtures shared by the tests: the real observations, a plotting language, and a notebook module's
+report executed in both languages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -28,3 +30,14 @@ def lang() -> Iterator[str]:
     """The plotting language the theme can honour ("zh" needs a CJK font); figures closed after."""
     yield use_theme("zh").lang
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def executed(request: pytest.FixtureRequest) -> dict[str, nbformat.NotebookNode]:
+    """The report of the test module's notebook (its ``STEM``), executed in zh and en (see
+    tests/report_runs.py); a module that runs other parameters defines its own."""
+    from notebook_runs import reports
+
+    stem = request.module.STEM
+    runs = reports([f"{stem}-zh", f"{stem}-en"])
+    return {"zh": runs[f"{stem}-zh"], "en": runs[f"{stem}-en"]}

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, reports, results
+from notebook_runs import assert_clean_report, markdown_text, results
 
 STEM = "ecology_construction_waste"
 SECTION_CASES = {"illegal_building": 5334, "site_pollution": 1104, "construction_waste": 10052,
                  "kitchen_waste": 1706, "water_dumping": 577, "old_trees": 2}
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

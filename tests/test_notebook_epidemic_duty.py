@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, reports, results
+from notebook_runs import assert_clean_report, markdown_text, results
 
 STEM = "epidemic_duty"
 LOCKDOWN_DAYS = 65  # 28 March - 31 May 2022, data/events.csv
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

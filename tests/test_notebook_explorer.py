@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, html_outputs, outputs, reports, results
+from notebook_runs import assert_clean_report, html_outputs, outputs, results
 
 from chengguan.tables import load_observations
 
 STEM = "explorer"
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, reports, results
+from notebook_runs import assert_clean_report, markdown_text, results
 
 STEM = "illegal_construction"
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

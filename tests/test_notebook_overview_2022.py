@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, reports, results
+from notebook_runs import assert_clean_report, results
 
 STEM = "overview_2022"
 # the 18 categories of the domain sections (self-built housing included), from the 2022 summary
 LISTED = (5334 + 1104 + 10052 + 1706 + 577 + 2 + 28712 + 10074 + 3196 + 2352 + 1771 + 265 + 19
           + 1775 + 3202 + 17747 + 8803 + 107)
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

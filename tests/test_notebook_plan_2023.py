@@ -6,17 +6,11 @@ import re
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, html_outputs, markdown_text, reports, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 from chengguan.sources import sections
 
 STEM = "plan_2023"
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

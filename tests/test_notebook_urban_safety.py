@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, reports, results
+from notebook_runs import assert_clean_report, markdown_text, results
 
 STEM = "urban_safety"
 CHECKED, CASES = 35581, 107
 ACTIONS = {"new builds demolished": 354, "extensions ordered": 386, "inserted floors": 5,
            "main structures": 10}
-
-
-@pytest.fixture(scope="module")
-def executed() -> dict[str, nbformat.NotebookNode]:
-    runs = reports([f"{STEM}-zh", f"{STEM}-en"])
-    return {"zh": runs[f"{STEM}-zh"], "en": runs[f"{STEM}-en"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
