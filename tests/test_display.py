@@ -38,6 +38,12 @@ def test_fmt_period() -> None:
     assert show.fmt_period(*year, "en") == "2022"
     assert show.fmt_period(pd.Timestamp("2019-07-01"), pd.Timestamp("2019-07-06"), "en") == \
         "2019-07-01 – 2019-07-06"
+    part = (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-02"))
+    assert show.fmt_period(*part, "en", words=True) == "2025 (1 Jan to 2 Dec)"
+    assert show.fmt_period(*part, "en", words=True, open_end=True) == "2025 (1 Jan to 2 Dec or earlier)"
+    assert show.fmt_period(*part, "zh", words=True, open_end=True) == "2025 年（1月1日至12月2日或之前）"
+    assert show.fmt_period(*year, "zh", words=True, open_end=True) == "2022 年"
+    assert show.fmt_period(*part, "en", open_end=True) == "2025-01-01 – 2025-12-02 or earlier"
 
 
 def test_figures_table_keeps_every_quote_whole_and_escapes_data() -> None:

@@ -222,3 +222,11 @@ def test_what_reports_print_about_sources_names_no_tool_or_project_file() -> Non
         text = sources[column].fillna("")
         for word in ("raw/", ".csv", "search tool", "corpus", "检索工具", "语料库"):
             assert not text.str.contains(word, regex=False).any(), (column, word)
+
+
+def test_a_figure_to_date_ends_on_or_before_its_source_s_issue() -> None:
+    obs = load_observations(scope="changning").set_index("observation_id")
+    # Changning's 2025 report ("截至目前") was issued on 2 December, the day its figures end
+    assert obs.loc["changning_2025_01", "end_open"]
+    assert not obs.loc["changning_2025_13", "end_open"]  # the year's target runs to 31 December
+    assert not obs.loc["changning_2024_01", "end_open"]  # a whole year, reported afterwards

@@ -105,14 +105,24 @@ def counted(n: float, singular: str, plural: str | None = None) -> str:
     return f"{fmt_number(n, 6)} {noun}"
 
 
-def fmt_period(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
-    """A period as a reader says it: "2022" for a calendar year, else its first and last day."""
+def fmt_period(start: pd.Timestamp, end: pd.Timestamp, lang: str, *, words: bool = False,
+               open_end: bool = False) -> str:
+    """A period as a reader says it: "2022" for a calendar year, else its first and last day.
+
+    ``words``: a part of one year as its year and days, for prose and chart labels ("2025 (1 Jan to
+    2 Dec)", "2025 年（1月1日至12月2日）"); ``open_end``: the end is only a bound (a figure "to date",
+    the ``end_open`` column of the observations), said as "or earlier" / "或之前".
+    """
     if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
         years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
         return f"{years} 年" if lang == "zh" else years
     if start == end:
         return start.strftime("%Y-%m-%d")
-    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    if words and start.year == end.year:
+        if lang == "zh":
+            return f"{start.year} 年（{start.month}月{start.day}日至{end.month}月{end.day}日{'或之前' if open_end else ''}）"
+        return f"{start.year} ({start.day} {start:%b} to {end.day} {end:%b}{' or earlier' if open_end else ''})"
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" + ({"zh": " 或之前", "en": " or earlier"}[lang] if open_end else "")
 
 
 # -- tables ---------------------------------------------------------------------------------

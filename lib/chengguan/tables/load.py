@@ -28,7 +28,7 @@ LANGS = ("zh", "en")
 OBSERVATION_COLUMNS = (
     "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "domain_id",
     "domain_name", "parent_id", "unit", "value", "qualifier", "status", "scope_id", "scope_name",
-    "scope_kind", "period_start", "period_end", "days", "source_id", "source_title",
+    "scope_kind", "period_start", "period_end", "days", "end_open", "source_id", "source_title",
     "source_kind", "reliability", "number_text", "quote", "section", "note", "indicator_note",
 )
 
@@ -290,10 +290,13 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
         .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
                how="left")
         .merge(sources[["source_id", "source_title", "title_zh", "title_en", "source_kind",
-                        "reliability"]],
+                        "reliability", "issued"]],
                on="source_id", how="left")
     )
     joined["days"] = ((joined.period_end - joined.period_start).dt.days + 1).astype("int64")
+    # A figure "to date" (截至目前) ends on the day its source was issued; the count may stop
+    # earlier, so that end is only a bound ("on or before").
+    joined["end_open"] = joined.period_end.eq(joined.issued).astype(bool)
     return joined
 
 
