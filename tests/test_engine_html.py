@@ -14,6 +14,7 @@ from reportbuild.execute import select_language, source_cell_number
 from reportbuild.pagecheck import check_page
 from reportbuild.render import (PageLinks, external_references, headings, prepare, render_report, report_title,
                                 toc_tree)
+from chengguan.text import PROSE_METADATA
 from reportbuild.results import RESULTS_MIMETYPE
 
 PNG = base64.b64encode(bytes.fromhex(
@@ -228,3 +229,29 @@ def test_external_reference_detector():
     assert external_references('<link rel="stylesheet" href="//cdn.example/x.css">')
     assert external_references("<style>@import 'https://fonts.example/a.css';</style>")
     assert external_references('<a href="https://www.shanghai.gov.cn/">source</a>') == []  # a link, not a fetch
+
+
+def _said(source: str, text: str) -> object:
+    cell = v4.new_code_cell(source)
+    cell.outputs = [v4.new_output("display_data", data={"text/markdown": text, "text/plain": text},
+                                  metadata={PROSE_METADATA: True})]
+    return cell
+
+
+def test_a_cell_that_only_says_prose_is_shown_as_prose_and_the_title_comes_first():
+    setup = v4.new_code_cell('T = load_text("nb", lang)')
+    title = _said('T.say("title")', "# Garbage sorting\n\n*From the 2022 summary.*")
+    question = _said('T.say("question", "data")', "## The question\n\nHow did it change?")
+    computed = _said('share = 16.6\nT.say("finding", share=share)', "**Finding.** 16.6%")
+    nb = v4.new_notebook(cells=[setup, title, question, computed])
+    cells = prepare(nb, "en").nb.cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "markdown", "code"]
+    assert cells[0].source.startswith("# Garbage sorting")  # before the silent set-up code
+    assert cells[2].source == "## The question\n\nHow did it change?"
+    assert report_title(prepare(nb, "en").nb) == "Garbage sorting"
+    # a cell that computes keeps its code (under the toggle) and its output
+    assert cells[3].source.startswith("share = 16.6")
+    # a markdown display that chengguan.text did not make stays an output
+    plain = v4.new_code_cell('T.say("x")')
+    plain.outputs = [v4.new_output("display_data", data={"text/markdown": "x", "text/plain": "x"})]
+    assert prepare(v4.new_notebook(cells=[plain]), "en").nb.cells[0].cell_type == "code"

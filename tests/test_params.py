@@ -249,4 +249,4 @@ def test_notebook_checks_its_parameters_right_after_the_parameters_cell(path):
     at = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
     following = "".join(cells[at + 1]["source"])
     assert "from chengguan.params import check_parameters" in following
-    assert f'P = check_parameters("{path.stem}", globals())' in following
+    assert f'check_parameters("{path.stem}", globals())' in following

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chengguan.text import TEXT_SUFFIX
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run
 
@@ -118,6 +119,11 @@ def notebook_digests(nb: Mapping[str, Any]) -> tuple[str, str]:
         else:
             other.append([cell.get("cell_type"), source, cell.get("attachments")])
     return digest(code), digest(other)
+
+
+def companion_text(notebook: Path) -> Path:
+    """The notebook's words beside it, ``<stem>.text.toml`` (read by ``chengguan.text`` when it runs)."""
+    return notebook.with_name(notebook.stem + TEXT_SUFFIX)
 
 
 def _normal(name: str) -> str:
@@ -291,7 +297,12 @@ def fingerprints(
     for run in runs:
         if run.notebook_path not in notebooks:
             with run.notebook_path.open(encoding="utf-8") as f:
-                notebooks[run.notebook_path] = notebook_digests(json.load(f))
+                code, markdown = notebook_digests(json.load(f))
+            # The words the notebook says (chengguan.text) are filled in when it runs: part of its code.
+            words = companion_text(run.notebook_path)
+            if words.is_file():
+                code = digest([code, file_sha256(words, cache)])
+            notebooks[run.notebook_path] = (code, markdown)
         code, markdown = notebooks[run.notebook_path]
         params = parameters[run.name]
         result[run.name] = Fingerprint(

@@ -13,6 +13,7 @@ nbconvert is imported lazily: the coordinator imports this module without paying
 
 from __future__ import annotations
 
+import ast
 import copy
 import html
 import re
@@ -22,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chengguan.text import PROSE_METADATA
 from reportbuild.results import KEY_RESULTS_TAG
 
 CELLS_TEMPLATE = "reportbuild_cells.html.j2"
@@ -84,6 +86,31 @@ def _tags(cell: Mapping[str, Any]) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def _only_says(source: str) -> bool:
+    """Whether a code cell does nothing but say prose (``T.say("key", ...)`` calls)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+        and isinstance(s.value.func, ast.Attribute) and s.value.func.attr == "say" for s in body)
+
+
+def _as_prose(cell: Any) -> Any:
+    """A code cell that only says prose (every output made by ``chengguan.text.Text.say``) as the
+    Markdown cell a reader expects: no "code" toggle over a paragraph, headings in the contents."""
+    outputs = cell.get("outputs", [])
+    if not outputs or not all(o.get("output_type") == "display_data" and o.get("metadata", {}).get(PROSE_METADATA)
+                              for o in outputs) or not _only_says(cell.source):
+        return cell
+    import nbformat  # noqa: PLC0415
+
+    prose = nbformat.v4.new_markdown_cell("\n\n".join(str(o["data"]["text/markdown"]) for o in outputs))
+    prose.metadata = copy.deepcopy(cell.metadata)
+    return prose
+
+
 def _is_title(cell: Mapping[str, Any]) -> bool:
     return cell.get("cell_type") == "markdown" and re.match(r"\s*#\s", "".join(cell.get("source", ""))) is not None
 
@@ -121,9 +148,10 @@ def prepare(nb: Any, lang: str | None, number: Callable[[int], int] | None = Non
             cell.outputs = outputs
             if not cell.source.strip() and not outputs:
                 continue
+            cell = _as_prose(cell)
         kept_cells.append(cell)
     # Merged after the key results move: the cells on either side of its old place meet then.
-    nb.cells = _merge_silent_code(_key_results_first(kept_cells))
+    nb.cells = _merge_silent_code(_key_results_first(_title_first(kept_cells)))
     return prepared
 
 
@@ -162,6 +190,15 @@ def _merge_silent_code(cells: list[Any]) -> list[Any]:
 
 def _joined(sources: list[str]) -> str:
     return "\n\n".join(s.strip("\n") for s in sources if s.strip())
+
+
+def _title_first(cells: list[Any]) -> list[Any]:
+    """The title cell first when only silent set-up code stands before it (a notebook says its
+    title once its words are loaded, after the parameters)."""
+    at = next((i for i, c in enumerate(cells) if _is_title(c)), None)
+    if not at or any(c.cell_type != "code" or c.get("outputs") for c in cells[:at]):
+        return cells
+    return [cells[at], *cells[:at], *cells[at + 1:]]
 
 
 def _key_results_first(cells: list[Any]) -> list[Any]:

@@ -352,6 +352,9 @@ class Parameters(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"Parameters({self._values!r})"
 
+    def _ipython_display_(self) -> None:
+        """Nothing: a notebook's ``check_parameters(...)`` line checks; the values are for code."""
+
 
 def describe_parameters(stem: str, specs: Mapping[str, ParamSpec], root: Path | None = None) -> str:
     """The notebook's parameters, one per line, for error messages and listings."""
