@@ -9,6 +9,7 @@ from chengguan.paths import raw_dir
 from chengguan.quantities import (
     Quantity,
     QuantityParseError,
+    chinese_numeral,
     find_quantities,
     format_value,
     parse_quantity,
@@ -375,3 +376,15 @@ def test_source_mentions_are_ordered_and_disjoint(mentions: list[Quantity]) -> N
     # the file is immutable, so the count is a regression check on the whole parser
     assert sum(q.numeral == "arabic" for q in mentions) == 211
     assert sum(q.numeral == "chinese" for q in mentions) == 211
+
+
+@pytest.mark.parametrize("text, value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
+                                         ("一百零五", 105), ("两千", 2000)])
+def test_chinese_numeral_is_the_one_parser(text, value):
+    assert chinese_numeral(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "十a", "、", "万"])
+def test_chinese_numeral_refuses_what_is_not_one(text):
+    with pytest.raises(ValueError, match="not a Chinese numeral"):
+        chinese_numeral(text)

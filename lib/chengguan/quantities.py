@@ -217,7 +217,7 @@ def _quantity(m: re.Match[str], text: str, target: bool) -> Quantity | None:
         return None  # a bare 百/千 is a numeral only before a unit: 百日, not 百姓
     unit = unit_for(unit_text).id if unit_text else COUNT
     qualifier, start, end = _qualifier(m, unit, target)
-    number = Decimal(_chinese_value(cn)) if cn else Decimal(m.group("num").replace(",", ""))
+    number = Decimal(chinese_numeral(cn)) if cn else Decimal(m.group("num").replace(",", ""))
     multiplier = MULTIPLIERS.get(m.group("mult") or "", 1)
     return Quantity(
         text=text[start:end],
@@ -232,8 +232,15 @@ def _quantity(m: re.Match[str], text: str, target: bool) -> Quantity | None:
     )
 
 
-def _chinese_value(numeral: str) -> int:
-    """The value of a well-formed Chinese numeral: 十一 -> 11, 二十 -> 20, 一百零五 -> 105."""
+def chinese_numeral(numeral: str) -> int:
+    """The value of a well-formed Chinese numeral: 十一 -> 11, 二十 -> 20, 一百零五 -> 105.
+
+    The one parser of Chinese numerals: quantities, the source's section numbers (一、, （十二）)
+    and the notebooks all read them here. Raises ValueError on a character that is not a numeral.
+    """
+    unknown = set(numeral) - set(_CN_DIGITS) - set(_CN_PLACES)
+    if not numeral or unknown:
+        raise ValueError(f"not a Chinese numeral: {numeral!r}")
     total, digit = 0, 0
     for ch in numeral:
         if ch in _CN_PLACES:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chengguan import paths
+from chengguan.quantities import chinese_numeral
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -266,15 +267,6 @@ _CLOSING = ("回顾",)
 _FOOTER = ("抄送",)
 
 
-def _numeral(text: str) -> int:
-    """一 .. 十九 as an int (the heading numbers of the source)."""
-    if text.startswith("十"):
-        return 10 + (_NUMERALS.index(text[1]) + 1 if len(text) > 1 else 0)
-    if text.endswith("十"):
-        return 10 * (_NUMERALS.index(text[0]) + 1)
-    return _NUMERALS.index(text) + 1
-
-
 def sections(source_id: str = PRIMARY_SOURCE_ID,
              data_dir: Path | str | None = None) -> pd.DataFrame:
     """The document's sections, one row per numbered heading, in order.
@@ -307,10 +299,10 @@ def sections(source_id: str = PRIMARY_SOURCE_ID,
             part, level1 = _PARTS[stripped], 0
             starts.append((offset, part, 0, 0))
         elif part != "preamble" and (m := _LEVEL1.match(stripped)):
-            level1 = _numeral(m.group(1))
+            level1 = chinese_numeral(m.group(1))
             starts.append((offset, part, level1, 0))
         elif part != "preamble" and (m := _LEVEL2.match(stripped)):
-            starts.append((offset, part, level1, _numeral(m.group(1))))
+            starts.append((offset, part, level1, chinese_numeral(m.group(1))))
         offset += len(line)
     rows = []
     for (start, part_id, l1, l2), following in zip(starts, [*starts[1:], (len(raw), "", 0, 0)]):
