@@ -93,9 +93,24 @@ def _code(nb_path: Path) -> str:
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
-def _used_keys(code: str) -> set[str]:
-    """The literal keys passed to T(...), T.say(...), T.chart(...), T.md(...) in the notebook."""
+def _used_keys(code: str) -> tuple[set[str], set[str]]:
+    """The keys passed to T(...), T.say(...), T.chart(...), T.md(...) in the notebook: literal keys
+    (also the branches of ``"a" if c else "b"``), and the prefixes of computed ones
+    (``f"set_aside_{id}"``, ``"reading_" + basis``), which stand for every entry they begin."""
     keys: set[str] = set()
+    prefixes: set[str] = set()
+
+    def key_of(node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            keys.add(node.value)
+        elif isinstance(node, ast.IfExp):
+            key_of(node.body)
+            key_of(node.orelse)
+        elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            prefixes.add(str(node.values[0].value))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant):
+            prefixes.add(str(node.left.value))
+
     for node in ast.walk(ast.parse(re.sub(r"^\s*%.*$", "", code, flags=re.M))):
         if not isinstance(node, ast.Call):
             continue
@@ -104,16 +119,20 @@ def _used_keys(code: str) -> set[str]:
             isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "T"
             and func.attr in ("say", "chart", "md"))
         if is_t:
-            keys.update(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
-    return keys
+            for arg in node.args:
+                key_of(arg)
+    return keys, prefixes
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_has_its_words_and_uses_all_of_them(nb_path: Path) -> None:
     entries = read_text(text_path(nb_path.stem, nb_path.parent))
-    used = _used_keys(_code(nb_path))
-    assert sorted(used - set(entries)) == [], "keys the notebook says that its text file lacks"
-    assert sorted(set(entries) - used) == [], "entries of the text file no cell says"
+    keys, prefixes = _used_keys(_code(nb_path))
+    assert sorted(keys - set(entries)) == [], "keys the notebook says that its text file lacks"
+    assert sorted(p for p in prefixes if not any(e.startswith(p) for e in entries)) == [], \
+        "computed keys whose prefix no entry has"
+    unused = [e for e in entries if e not in keys and not any(e.startswith(p) for p in prefixes)]
+    assert unused == [], "entries of the text file no cell says"
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -123,3 +142,9 @@ def test_both_languages_fill_in_the_same_values(nb_path: Path) -> None:
         texts = {lang: entry[lang] if isinstance(entry[lang], list) else [entry[lang]] for lang in LANGUAGES}
         zh, en = (set().union(*(fields(t) for t in texts[lang])) for lang in LANGUAGES)
         assert zh == en, f"[{key}]: zh fills {sorted(zh)}, en fills {sorted(en)}"
+
+
+def test_a_line_break_inside_a_chinese_paragraph_is_no_space(tmp_path: Path) -> None:
+    _write(tmp_path, "[p]\nzh = '''第一行\n第二行。\n\n- 列表\n- 项'''\nen = '''one\ntwo'''\n")
+    assert load_text("nb", "zh", folder=tmp_path).md("p") == "第一行第二行。\n\n- 列表\n- 项"
+    assert load_text("nb", "en", folder=tmp_path).md("p") == "one\ntwo"

@@ -26,6 +26,7 @@ that only says something as prose, without a "code" toggle (docs/architecture.md
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -71,6 +72,10 @@ class _Formatter(string.Formatter):
         if self.escape and isinstance(value, str) and not isinstance(value, Markdown):
             value = _md_escape(value)
         return super().format_field(value, format_spec)
+
+
+# A line break inside a Chinese paragraph is no space: Markdown would show one between the characters.
+_CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
 def fields(template: str) -> set[str]:
@@ -152,7 +157,7 @@ class Text:
 
     def md(self, key: str, **values: Any) -> Markdown:
         """The entry ``key`` as Markdown in the report's language, data text escaped."""
-        return Markdown(self._fill(key, self.lang, values, escape=True))
+        return Markdown(_CJK_BREAK.sub("", self._fill(key, self.lang, values, escape=True)))
 
     def say(self, *keys: str, **values: Any) -> None:
         """Display the entries ``keys`` (one paragraph each) as prose in the report's language."""
