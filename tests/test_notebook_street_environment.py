@@ -19,27 +19,39 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
 
 def test_cases_are_summed_only_with_cases(executed: dict[str, nbformat.NotebookNode]) -> None:
     en = results(executed["en"])
-    street = 28712 + 10074 + 3196 + 2352 + 1771 + 265 + 19  # no 起 of phone numbers in it
-    assert en["street_cases"]["value"] == street
-    assert en["vending_share_of_street_cases"]["value"] == pytest.approx(28712 / street * 100)
-    assert en["vending_share_of_street_cases"]["headline"]
-    share = en["street_share_of_all_cases"]
-    assert (share["lower"], share["upper"]) == (pytest.approx(street / 109000 * 100),
-                                                pytest.approx(street / 108000 * 100))
+    listed = 28712 + 10074 + 3196 + 2352 + 1771 + 265 + 19  # no 起 of phone numbers in it
+    assert en["vending_share_of_listed_kinds"]["value"] == pytest.approx(28712 / listed * 100)
+    share = en["listed_kinds_share_of_all_cases"]
+    assert (share["lower"], share["upper"]) == (pytest.approx(listed / 109000 * 100),
+                                                pytest.approx(listed / 108000 * 100))
+
+
+def test_street_cases_are_the_press_figure_not_the_seven_listed_kinds(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    # the seven kinds' whole year (46,389) is fewer than the press's January-September street cases (67,000)
+    assert zh["listed_kinds_share_of_street_cases_at_most"]["value"] == pytest.approx(46389 / 67000 * 100)
+    # vending's share of what "street cases" names: 21,534 of 67,000 in the same press report
+    assert zh["vending_share_of_street_cases_press"]["headline"]
+    assert zh["vending_share_of_street_cases_press"]["value"] == pytest.approx(21534 / 67000 * 100)
+
+
+def test_fourth_quarter_per_day_from_the_year_minus_nine_months(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
+    assert zh["vending_per_day_q4"]["value"] == pytest.approx((28712 - 21534) / 92)
+    assert zh["vending_per_day_jan_sep"]["value"] == pytest.approx(21534 / 273)
 
 
 def test_target_in_panels_has_no_2022_city_figure_in_panels(
         executed: dict[str, nbformat.NotebookNode]) -> None:
-    assert results(executed["zh"])["outdoor_ad_target_comparable_2022"]["value"] == 0
+    assert "compares boards with places" in markdown_text(executed["en"])
 
 
 def test_confidence_reaches_the_restored_share(executed: dict[str, nbformat.NotebookNode]) -> None:
-    zh = results(executed["zh"])
-    restored = zh["numbers_restored_share"]
-    assert restored["value"] == pytest.approx(307 / 461 * 100)
-    # restored numbers need not be this year's suspensions: no counting interval among the key results
-    assert restored["lower"] is None and restored["upper"] is None
-    assert "不一定是同一批号码" in restored["label"]
+    # restored numbers need not be this year's suspensions: a ratio without a set relation, out of the key results
+    assert "numbers_restored_share" not in results(executed["zh"])
+    assert f"恢复数是暂停数的 {307 / 461 * 100:.1f}%" in markdown_text(executed["zh"])
     # the counting interval, with its premise, in the text, at the level the parameter sets (zh 0.9, en 0.95)
     for run, level in ((executed["zh"], 0.9), (executed["en"], 0.95)):
         interval = proportion(307, 461, level, per=100)
