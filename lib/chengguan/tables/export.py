@@ -11,9 +11,12 @@ so its ``sha256`` can be checked and a quote found in it (for the pages of which
 sentences are kept, ``raw/cross_year_candidates.csv`` and ``raw/supplementary_figures.csv``, these
 are the only record of the source's text); and ``chengguan_tables.xlsx`` (a README sheet, then
 one sheet per table, typed cells) and
-``datapackage.json``, a Frictionless descriptor of the CSV files (the table schemas of
-``data/datapackage.json``) that also lists the Parquet and Excel files, each with its size and
-SHA-256. Numbers are exact decimals in the tables; the float64 of Parquet and Excel gives the same
+``datapackage.json``, a Frictionless descriptor of every file with its SHA-256 and (except Parquet,
+whose bytes frictionless cannot count) its size: the CSV files with the table schemas of
+``data/datapackage.json``, each Parquet file with its table's schema, and each table sheet of the
+workbook as a resource of its own pointed at its sheet (``dialect.excel.sheet``), so that
+``frictionless validate datapackage.json`` checks every file and never reads the README sheet as a
+table. Numbers are exact decimals in the tables; the float64 of Parquet and Excel gives the same
 decimal back (``repr``), which the tests check for every value.
 
 Every file is written to a temporary name and renamed, so a reader never sees half a file; the
@@ -234,15 +237,20 @@ def _readme_lines(tables: dict[str, CsvFile], data_dir: Path) -> list[list[Any]]
 
 def _descriptor(data_dir: Path, written: list[Path]) -> str:
     package = datapackage.descriptor(data_dir)
+    schemas = {resource["name"]: resource["schema"] for resource in package["resources"]}
     resources = []
     for resource in package["resources"]:
         resources.append({**resource, "encoding": "utf-8-sig"})
     for path in written:
         if path.suffix == ".parquet":
+            # The CSV file's table schema (foreign keys point at the CSV resources, which hold the
+            # same rows), so that a validator checks every typed value, not types it guesses from
+            # the first rows (it took `value` for an integer column and refused 89.4).
             resources.append({
                 "name": f"{path.stem}-parquet", "path": path.name, "profile": "data-resource",
                 "format": "parquet", "mediatype": "application/vnd.apache.parquet",
-                "description": f"The {path.stem} table with typed columns (Apache Parquet)."})
+                "description": f"The {path.stem} table with typed columns (Apache Parquet).",
+                "schema": schemas[path.stem]})
         elif path.parent.name == "raw":
             resources.append({
                 "name": f"raw-{path.stem.replace('_', '-').lower()}", "path": f"raw/{path.name}",
@@ -251,16 +259,25 @@ def _descriptor(data_dir: Path, written: list[Path]) -> str:
                 "encoding": "utf-8",
                 "description": "A source as stored, byte for byte (sources.csv: raw_path, sha256)."})
         elif path.suffix == ".xlsx":
-            resources.append({
-                "name": "workbook", "path": path.name, "profile": "data-resource",
+            # One resource per table sheet, each pointed at its sheet: a reader of the file takes
+            # the first sheet, which is the README (prose, not a table).
+            resources.extend({
+                "name": f"workbook-{table.name}", "path": path.name, "profile": "data-resource",
                 "format": "xlsx",
                 "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "description": "Every table in one Excel workbook, with a README sheet."})
+                "dialect": {"excel": {"sheet": table.name}},
+                "description": f"The {table.name} table: sheet {table.name} of the Excel workbook, "
+                               f"whose first sheet ({README_SHEET}) explains every column.",
+                "schema": schemas[table.name]} for table in schema.TABLES)
     by_path = {(f"raw/{p.name}" if p.parent.name == "raw" else p.name): p for p in written}
+    digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in by_path.items()}
     for resource in resources:
         target = by_path[resource["path"]]
-        resource["bytes"] = target.stat().st_size
-        resource["hash"] = "sha256:" + hashlib.sha256(target.read_bytes()).hexdigest()
+        # Frictionless reads Parquet through pyarrow, not through its byte stream, so it counts no
+        # bytes and reports any declared count as wrong; the SHA-256 still pins the file.
+        if resource["format"] != "parquet":
+            resource["bytes"] = target.stat().st_size
+        resource["hash"] = "sha256:" + digests[resource["path"]]
     # Parquet and Excel files are resources but not tabular (CSV) ones.
     package["profile"] = "data-package"
     package["resources"] = resources
