@@ -123,6 +123,60 @@ def test_the_parameters_cell_gives_names_defaults_types_and_help():
     assert specs["n"].min == 1 and specs["lang"].help == "language of labels"
 
 
+def test_an_annotated_parameters_cell_gives_the_same_specs_as_a_plain_one():
+    plain = read_parameters_cell('lang = "zh"  # language\nconfidence = 0.95\ndays = 6\nshow = False  # flag')
+    annotated = read_parameters_cell(
+        'lang: str = "zh"  # language\nconfidence: float = 0.95\ndays: int = 6\nshow: bool = False  # flag')
+    assert annotated == plain
+    assert [s.type for s in make_specs("nb", annotated, None).values()] == ["str", "float", "int", "bool"]
+    # An int literal under `float` is a float parameter (papermill shows float; 1 is a valid default).
+    (whole,) = read_parameters_cell("confidence: float = 1  # level").values()
+    assert whole.default == 1.0 and isinstance(whole.default, float)
+    assert make_spec("nb", whole).type == "float"
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("n: int = True", "line 1: 'n' is annotated int but its default true is of type bool"),
+        ("x: bool = 0", "'x' is annotated bool but its default 0 is of type int"),
+        ('n: int = "6"', "'n' is annotated int but its default '6' is of type str"),
+        ("c: float = '0.95'", "'c' is annotated float but its default '0.95' is of type str"),
+        ("n: int = 6.0", "'n' is annotated int but its default 6.0 is of type float"),
+        ('lang: str = 1', "'lang' is annotated str but its default 1 is of type int"),
+        ('lang: list = "zh"', "the annotation of 'lang' must be one of str, int, float, bool, got 'list'"),
+        ('lang: Optional[str] = "zh"', "got 'Optional[str]'"),
+        ("lang: str", "line 1: expected `name = value  # help` or `name: type = value  # help`"),
+    ],
+)
+def test_an_annotation_that_disagrees_with_its_default_is_refused(cell, problem):
+    with pytest.raises(SpecError, match=re.escape(problem)):
+        read_parameters_cell(cell)
+
+
+def test_papermill_help_shows_the_annotated_types(tmp_path):
+    """The reason for annotations: `papermill --help-notebook` prints each parameter's type."""
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cell = 'lang: str = "zh"  # report language\nconfidence: float = 0.95  # level\ndays = 6  # plain'
+    nb = new_notebook(cells=[new_code_cell(cell, metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "annotated.ipynb"
+    nbformat.write(nb, path)
+    result = subprocess.run([Path(sys.executable).parent / "papermill", "--help-notebook", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    # "  lang: str (default "zh")   report language"; a long one's help wraps onto the next line
+    shown = dict(re.findall(r"^  (\w+): (.+?) \(default ", result.stdout, re.MULTILINE))
+    assert shown == {"lang": "str", "confidence": "float", "days": "Unknown type"}
+    assert "report language" in result.stdout
+    assert list(read_parameters_cell(cell)) == ["lang", "confidence", "days"]
+
+
 @pytest.mark.parametrize(
     ("cell", "problem"),
     [
@@ -173,6 +227,8 @@ def test_papermill_reads_the_same_parameters(path):
     assert list(inspected) == list(ours)
     for name, p in inspected.items():
         assert ast.literal_eval(p["default"]) == ours[name].default
+        if p["inferred_type_name"] != "None":  # annotated: papermill shows the type we check
+            assert p["inferred_type_name"] == type(ours[name].default).__name__
         assert p["help"] == ours[name].help
 
 

@@ -3,8 +3,9 @@
 One source of truth for each fact:
 
 - the notebook's cell tagged ``parameters`` gives each parameter's name, default (a literal, whose
-  type is the parameter's type) and help (the comment at the end of its line) — the format
-  ``papermill.inspect_notebook`` reads;
+  type is the parameter's type), optionally that type as an annotation (``lang: str = "zh"``, which
+  must agree with the literal; papermill's ``--help-notebook`` shows it) and help (the comment at
+  the end of its line) — the format ``papermill.inspect_notebook`` reads;
 - ``reports.toml`` adds only constraints, under ``[notebooks.<stem>.parameters.<name>]``:
   ``choices`` (a list, or a vocabulary read from the data tables) and ``min``/``max``.
 
@@ -133,8 +134,12 @@ class Declared:
 def read_parameters_cell(source: str, where: str = "the parameters cell") -> dict[str, Declared]:
     """Names, literal defaults and help (each line's trailing comment) of a ``parameters`` cell.
 
-    Agrees with ``papermill.inspect_notebook`` on the project's notebooks (tested); stricter in that
-    every statement must assign one ``str``, ``int``, ``float`` or ``bool`` literal to one name.
+    Each line is ``name = literal  # help`` or, annotated, ``name: type = literal  # help`` with type
+    one of ``str``, ``int``, ``float``, ``bool`` (the annotation is what ``papermill --help-notebook``
+    shows as the type; without it papermill says "Unknown type"). The annotation must agree with the
+    literal (an int literal under ``float`` is read as a float). Agrees with
+    ``papermill.inspect_notebook`` on the project's notebooks (tested); stricter in that every
+    statement must assign one ``str``, ``int``, ``float`` or ``bool`` literal to one name.
     """
     try:
         tree = ast.parse(source)
@@ -153,7 +158,8 @@ def read_parameters_cell(source: str, where: str = "the parameters cell") -> dic
         elif isinstance(node, ast.AnnAssign):
             target, expression = node.target, node.value
         if not isinstance(target, ast.Name) or expression is None:
-            raise SpecError(f"{where}, line {node.lineno}: expected `name = value  # help`")
+            raise SpecError(f"{where}, line {node.lineno}: expected `name = value  # help` "
+                            "or `name: type = value  # help`")
         try:
             value = ast.literal_eval(expression)
         except ValueError:
@@ -161,8 +167,22 @@ def read_parameters_cell(source: str, where: str = "the parameters cell") -> dic
         if type(value) not in (str, int, float, bool):
             raise SpecError(f"{where}, line {node.lineno}: the default of {target.id!r} must be a str, int, "
                             f"float or bool, got {type(value).__name__}")
+        if isinstance(node, ast.AnnAssign):
+            value = _annotated(node.annotation, value, f"{where}, line {node.lineno}", target.id)
         declared[target.id] = Declared(target.id, value, comments.get(node.end_lineno or node.lineno, ""))
     return declared
+
+
+def _annotated(annotation: ast.expr, value: Any, where: str, name: str) -> Any:
+    """``value`` as the type its annotation names; SpecError when the two disagree."""
+    kind = annotation.id if isinstance(annotation, ast.Name) else ast.unparse(annotation)
+    if kind not in TYPES:
+        raise SpecError(f"{where}: the annotation of {name!r} must be one of {', '.join(TYPES)}, got {kind!r}")
+    # bool is a subclass of int, so the literal's exact type decides; float alone also takes an int.
+    if type(value) is not TYPES[kind][0] and not (kind == "float" and type(value) is int):
+        raise SpecError(f"{where}: {name!r} is annotated {kind} but its default {_show(value)} "
+                        f"is of type {type(value).__name__}")
+    return float(cast(float, value)) if kind == "float" else value
 
 
 def parameters_cell_source(nb: Mapping[str, Any]) -> str | None:
