@@ -18,10 +18,10 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
     assert_clean_report(executed[lang], lang)
 
 
-def test_buildings_acted_upon_per_case_is_a_range(
+def test_sites_acted_upon_per_case_is_a_range(
         executed: dict[str, nbformat.NotebookNode]) -> None:
     zh = results(executed["zh"])
-    per_case = zh["self_built_buildings_acted_per_case"]
+    per_case = zh["self_built_sites_acted_per_case"]
     assert per_case["headline"]
     # at least the largest action (full overlap), at most their sum (no overlap)
     assert per_case["lower"] == pytest.approx(max(ACTIONS.values()) / CASES)
@@ -59,3 +59,9 @@ def test_district_reference(executed: dict[str, nbformat.NotebookNode]) -> None:
     assert "changning_2024_flying_wire_cases_per_100_checks" not in results(executed["en"])
     text = markdown_text(executed["en"])
     assert f"{299 / 2936 * 100:.1f} cases per 100 inspections as a ratio of two counts, not a detection rate" in text
+
+
+def test_sites_are_not_called_buildings(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 处 counts sites: the English report never says buildings for it
+    text = markdown_text(executed["en"])
+    assert "sites acted upon per case" in text and "buildings acted upon" not in text
