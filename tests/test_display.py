@@ -170,3 +170,12 @@ def test_a_source_described_by_the_curators_is_named_in_the_language_of_the_repo
     (1.5, ("site",), "1.5 sites"), (12000, ("case",), "12,000 cases")])
 def test_counted_puts_the_noun_in_the_number_of_its_count(n, args, text) -> None:
     assert show.counted(n, *args) == text
+
+
+def test_md_esc_leaves_no_entity_to_show_raw() -> None:
+    # an apostrophe needs no escape in Markdown; as &#x27; its # would be escaped and the entity shown raw
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    shown = markdown2html_mistune(show.md_esc("property managers' failure #1 <b>"))
+    assert "property managers' failure #1 &lt;b&gt;" in shown
+    assert "&amp;#" not in shown and "&#x27;" not in shown

@@ -18,11 +18,12 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
 def test_rectified_sites_per_case_are_ceilings(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh = results(executed["zh"])
     headline = zh["load_bearing_rectified_per_100_cases"]
-    assert headline["headline"]
+    assert not headline["headline"]
     assert headline["value"] == pytest.approx(726 / 846 * 100)
-    assert headline["upper"] == pytest.approx(726 / 846 * 100) and headline["lower"] is None
+    assert headline["upper"] is None and headline["lower"] is None  # "at most" is in its label
     # at least 846 - 726 load-bearing cases saw no rectification in the year
     assert zh["load_bearing_cases_without_rectification"]["value"] == 120
+    assert zh["load_bearing_cases_without_rectification"]["headline"]
     assert zh["green_space_rectified_per_100_cases"]["value"] == pytest.approx(1761 / 1775 * 100)
     assert zh["use_change_rectified_per_100_cases"]["value"] == pytest.approx(489 / 575 * 100)
 
@@ -55,8 +56,10 @@ def test_structures_and_area_per_day_against_2021(executed: dict[str, nbformat.N
     # 3,318 structures in 273 days of 2022 against more than 6,500 (no ceiling) in 262 days of 2021:
     # only a ceiling on the change
     structures = zh["structures_per_day_change_pct"]
-    assert structures["lower"] is None
-    assert structures["upper"] == pytest.approx(((3318 / 273) / (6500 / 262) - 1) * 100)
+    assert structures["lower"] is None and structures["upper"] is None  # "at least this fall": in the label
+    assert structures["value"] == pytest.approx(((3318 / 273) / (6500 / 262) - 1) * 100)
+    # "at least N% fewer" is never rounded up past the bound (34.6 is not "at least 35")
+    assert "每一类至少少 34.5%" in markdown_text(executed["zh"])
     # 192,000 m² against 245,000 m², both written in full
     assert zh["area_per_day_change_pct"]["value"] == pytest.approx(((192000 / 273) / (245000 / 262) - 1) * 100)
 

@@ -56,8 +56,12 @@ def esc(value: Any) -> str:
 
 
 def md_esc(value: Any) -> str:
-    """``value`` as text safe inside Markdown: no HTML, no emphasis, links or tables."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", esc(value))
+    """``value`` as text safe inside Markdown: no HTML, no emphasis, links or tables.
+
+    Markdown's specials are escaped first, then ``&``, ``<`` and ``>``: quotes need no escape in
+    Markdown text, and an entity such as ``&#x27;`` would have its ``#`` escaped and show raw."""
+    text = "" if value is None else str(value)
+    return html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", text), quote=False)
 
 
 # -- numbers ----------------------------------------------------------------------------------
