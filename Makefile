@@ -9,7 +9,7 @@ LOCK   := requirements.lock
 # uv installs the environment; its version is the one the lock pins.
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' $(LOCK))
 
-.PHONY: reports test venv lock lock-upgrade kernel lab bench check
+.PHONY: reports test venv lock lock-upgrade kernel lab strip nbstripout bench check
 
 venv: $(STAMP)
 
@@ -46,8 +46,33 @@ check: $(STAMP)
 kernel: $(STAMP)
 	$(BIN)/python -m ipykernel install --user --name chengguan --display-name "Python (chengguan)"
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# Jupyter refuses to start as root without --allow-root (containers, CI machines): given then.
+# `make lab ARGS='--port 8890 --no-browser'` passes options on. It also installs the git filter below.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) nbstripout
+	$(BIN)/jupyter lab notebooks/ $(if $(filter --allow-root,$(ARGS)),,$(LAB_ROOT)) $(ARGS)
+
+# Notebooks are committed without outputs (tests/test_notebooks_clean.py). `make strip` removes
+# outputs, execution counts and papermill's metadata from every notebook in place (nbstripout;
+# cell ids are kept so that a strip makes no diff of its own).
+STRIP_KEYS := metadata.papermill cell.metadata.papermill
+NBSTRIPOUT := $(BIN)/python -m nbstripout --keep-id
+strip: $(STAMP)
+	$(NBSTRIPOUT) --extra-keys "$(STRIP_KEYS)" notebooks/*.ipynb
+
+# nbstripout as this clone's git filter for *.ipynb (.gitattributes names it): git strips each
+# notebook as it stages it, so a commit cannot carry outputs even when the saved file has them, and
+# `git diff` compares notebooks without them. Git's config is not versioned, hence this target
+# (a copy that is not a git checkout has nothing to install).
+nbstripout: $(STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '"$(CURDIR)/$(BIN)/python" -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config filter.nbstripout.extrakeys '$(STRIP_KEYS)' && \
+	  git config diff.ipynb.textconv '"$(CURDIR)/$(BIN)/python" -m nbstripout --keep-id -t' && \
+	  echo "nbstripout: git strips notebook outputs on commit in this clone ($$(git rev-parse --show-toplevel))"; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)

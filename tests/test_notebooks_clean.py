@@ -3,7 +3,11 @@ parameter check right after it (see docs/architecture.md, "Notebook parameters")
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import nbformat
@@ -54,11 +58,59 @@ def test_notebooks_exist() -> None:
     assert NOTEBOOKS, "notebooks/ holds no .ipynb file"
 
 
+# What a failure says to do: saved outputs are stripped by one command (nbstripout, see the Makefile).
+STRIP_HINT = ("strip outputs with `make strip` (nbstripout); `make nbstripout` (run by `make lab`) "
+              "makes git strip them on every commit")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_clean(path: Path) -> None:
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     nbformat.validate(nb)  # raises ValidationError naming the offending part
-    assert problems(nb, path.stem) == []
+    assert problems(nb, path.stem) == [], STRIP_HINT
+
+
+def test_make_strip_and_the_git_filter_remove_what_a_saved_notebook_carries(tmp_path: Path) -> None:
+    """The two commands the hint names, on a clone: `make strip` cleans the file, and with the filter
+    `make nbstripout` installs, `git add` stages a notebook saved with outputs without them."""
+    if shutil.which("git") is None or shutil.which("make") is None:
+        pytest.skip("needs git and make")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    for name in ("Makefile", ".gitattributes"):  # as in this work tree, committed or not
+        shutil.copy(ROOT / name, clone / name)
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+    # Files checked out in the second the index was written are "racily clean": git would run the
+    # filter on every one of them to compare. Dated back and refreshed first, only the edited one is.
+    for notebook in clone.rglob("*.ipynb"):
+        os.utime(notebook, (time.time() - 60, time.time() - 60))
+    subprocess.run(["git", "-C", str(clone), "update-index", "-q", "--refresh"], timeout=120)
+    make = ["make", "-s", "-C", str(clone), "-o", ".venv/.installed"]  # the venv is this one's
+
+    def saved_with_outputs(path: Path) -> NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["papermill"] = {"parameters": {"lang": "en"}}
+        for count, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
+            cell.execution_count = count
+            cell.outputs = [new_output("stream", name="stdout", text=f"output {count}\n")]
+        nbformat.write(nb, path)
+        return nb
+
+    path = clone / "notebooks" / NOTEBOOKS[0].name
+    clean = nbformat.read(path, as_version=4)
+    assert problems(saved_with_outputs(path), path.stem) != []
+    subprocess.run([*make, "strip"], check=True, timeout=300, capture_output=True)
+    assert problems(nbformat.read(path, as_version=4), path.stem) == []
+    assert nbformat.read(path, as_version=4) == clean  # nothing else changed, cell ids included
+
+    subprocess.run([*make, "nbstripout"], check=True, timeout=120, capture_output=True)
+    saved = saved_with_outputs(path)
+    subprocess.run(["git", "-C", str(clone), "add", str(path)], check=True, timeout=120)
+    staged = subprocess.run(["git", "-C", str(clone), "show", f":notebooks/{path.name}"], check=True,
+                            timeout=120, capture_output=True, text=True).stdout
+    assert problems(nbformat.reads(staged, as_version=4), path.stem) == []
+    assert nbformat.reads(staged, as_version=4) == clean
+    assert nbformat.read(path, as_version=4) == saved  # the file in the lab keeps its outputs
 
 
 # --- the checker itself, on notebooks made here: it passes a clean one and names each fault ---------
