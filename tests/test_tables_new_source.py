@@ -24,7 +24,7 @@ SOURCE = "cgzf_2023_summary"
 ADD = ["add-source", str(FIXTURE), "--id", SOURCE,
        "--title", "城管执法系统2023年工作总结和2024年工作计划（合成测试文本）",
        "--issued", "2024-01-26", "--url", "https://example.invalid/cgzf_2023_summary",
-       "--doc-number", "沪城管执〔2024〕9号",
+       "--doc-number", "沪城管执〔2024〕9号", "--reliability", "high",
        "--reliability-note-zh", "市局自己的年度工作总结（合成测试文本）。",
        "--reliability-note-en", "The bureau's own annual summary (synthetic test text)."]
 
@@ -224,3 +224,38 @@ def test_words_that_fit_two_indicators_equally_are_left_for_review(
     assert observation["review"] == (
         "NEW indicator new_short_note_01 (ambiguous: construction_waste_vehicles_impounded, "
         "kitchen_waste_vehicles_impounded); or delete this row and add an exclusion")
+
+
+def test_reliability_is_a_choice_with_its_reason(data: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # no default: leaving out the reliability is refused by the command line itself
+    without = [a for a in ADD if a != "--reliability" and a != "high"]
+    with pytest.raises(SystemExit):
+        run(data, *without)
+    assert "--reliability" in capsys.readouterr().err
+    before = snapshot(data)
+    # a reason in one language only is refused, and nothing is written
+    blank_en = ADD[:ADD.index("--reliability-note-en") + 1] + ["  "]
+    assert run(data, *blank_en) != 0
+    assert "reason in both languages" in capsys.readouterr().err
+    assert snapshot(data) == before
+
+
+def test_drafted_quotes_are_sentences_and_sections_follow_the_numbering(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # headings on lines of their own, with no punctuation to end them, and sibling sections
+    text = tmp_path / "headings.txt"
+    text.write_text("2024 年工作总结\n一、强化重点领域执法保障\n（一）有效提升生态环境质量\n"
+                    "依法查处违法建筑案件 6120 起。\n（二）整治街面环境秩序\n取缔无序设摊 38002 处。\n"
+                    "二、建设高素质执法队伍\n（一）加强教育培训\n开展执法培训 3100 人次。\n", encoding="utf-8")
+    args = ["add-source", str(text), "--id", "headings_test", "--title", "标题测试", "--issued", "2025-01-20",
+            "--url", "https://example.invalid/headings", "--reliability", "medium",
+            "--reliability-note-zh", "合成测试文本。", "--reliability-note-en", "Synthetic test text."]
+    assert run(data, *args) == 0
+    assert run(data, "draft", "--source", "headings_test", "--year", "2024", "--out", str(tmp_path / "d")) == 0
+    capsys.readouterr()
+    drafted = {r["number_text"]: r for r in rows(tmp_path / "d" / "observations.csv")}
+    assert drafted["6120 起"]["quote"] == "依法查处违法建筑案件 6120 起"  # no heading glued on
+    assert drafted["38002 处"]["section"] == "2024 年工作总结 > 一、强化重点领域执法保障 > （二）整治街面环境秩序"
+    assert drafted["3100 人次"]["section"] == "2024 年工作总结 > 二、建设高素质执法队伍 > （一）加强教育培训"
+    assert all(not r["quote"].startswith(("一、", "二、", "（")) for r in drafted.values())

@@ -70,13 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--kind", default="official_report",
                          choices=schema.SOURCES.field("kind").enum,
                          help="kind of document (default official_report)")
-    command.add_argument("--reliability", default="high",
+    # How far a source can be trusted is the curator's judgement, never a default: the choice
+    # and its reason in both languages are required.
+    command.add_argument("--reliability", required=True,
                          choices=schema.SOURCES.field("reliability").enum,
-                         help="default high")
-    command.add_argument("--reliability-note-zh", default="",
-                         help="why that reliability, in Chinese (give it in both languages)")
-    command.add_argument("--reliability-note-en", default="",
-                         help="why that reliability, in English")
+                         help="how far the source can be trusted (required: no default)")
+    command.add_argument("--reliability-note-zh", required=True,
+                         help="why that reliability, in Chinese (required)")
+    command.add_argument("--reliability-note-en", required=True,
+                         help="why that reliability, in English (required)")
     command.set_defaults(command=_add_source)
 
     command = commands.add_parser(

@@ -157,7 +157,8 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
                     "source_id": source_id, "quote": quote, "reason": reason, "note": ""})
             excluded += text.find_all(quote)
             continue
-        quote = _quote(text, span)
+        floor = max((end for start, _, end in headings if end <= span[0]), default=0)
+        quote = _quote(text, span, floor)
         number_text = _number_text(quote)
         status = "target" if "计划" in section.split(" > ")[0] else "actual"
         period_year = year + 1 if status == "target" else year
@@ -301,13 +302,15 @@ def _domain_for(section: str, draft: Draft, known: list[Known],
 # -- the new source's text ---------------------------------------------------------------------
 
 
-def _sections(text: sources.NormalizedText) -> list[tuple[int, str]]:
-    """(normalized offset where it starts, section path) for every heading of the source.
+def _sections(text: sources.NormalizedText) -> list[tuple[int, str, int]]:
+    """(normalized offset where it starts, section path, offset where its line ends) for every
+    heading of the source.
 
     The path follows the tables' convention: part > level 1 > level 2, each heading cut at its
-    first "，" (marked "…"); a level-2 heading ends at the first "。" of its paragraph.
+    first "，" (marked "…"); a level-2 heading ends at the first "。" of its paragraph. The end
+    keeps a quote from running back into a heading line that has no punctuation to stop it.
     """
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, int]] = []
     path: list[str] = []
     raw_offset = 0
     raw_to_text = {raw: i for i, raw in enumerate(text.offsets)}
@@ -325,10 +328,12 @@ def _sections(text: sources.NormalizedText) -> list[tuple[int, str]]:
             path = path[:2] + [_shorten(heading.split("。")[0])]
         else:
             continue
-        first = next((raw_to_text[i] for i in range(start, raw_offset) if i in raw_to_text),
-                     None)
-        if first is not None:
-            found.append((first, " > ".join(path)))
+        inside = [raw_to_text[i] for i in range(start, raw_offset) if i in raw_to_text]
+        if inside:
+            # a level-2 heading that runs on into its paragraph ends at its first "。"
+            end = inside[0] + len(heading.split("。")[0]) + 1 if _LEVEL2.match(heading) and "。" in heading \
+                else inside[-1] + 1
+            found.append((inside[0], " > ".join(path), end))
     return found
 
 
@@ -337,9 +342,9 @@ def _shorten(heading: str) -> str:
     return first + ("…" if comma else "")
 
 
-def _section_at(headings: list[tuple[int, str]], offset: int) -> str:
+def _section_at(headings: list[tuple[int, str, int]], offset: int) -> str:
     current = ""
-    for start, path in headings:
+    for start, path, _ in headings:
         if start > offset:
             break
         current = path
@@ -373,13 +378,15 @@ def _exclusion(text: str, span: tuple[int, int], quantity: Quantity
     return None
 
 
-def _quote(text: sources.NormalizedText, span: tuple[int, int]) -> str:
-    """The clause ending with the mention, widened until it occurs once in the text."""
+def _quote(text: sources.NormalizedText, span: tuple[int, int], floor: int = 0) -> str:
+    """The clause ending with the mention, widened until it occurs once in the text, never
+    reaching back before ``floor`` (the end of the heading above it: a quote is a sentence of the
+    text, not a heading glued to one)."""
     start = span[0]
     while True:
-        start = max(text.text.rfind(ch, 0, start) for ch in CLAUSE_END) + 1
+        start = max(floor, max(text.text.rfind(ch, 0, start) for ch in CLAUSE_END) + 1)
         quote = text.text[start:span[1]].lstrip()
-        if len(text.find_all(quote)) <= 1 or start <= 1:
+        if len(text.find_all(quote)) <= 1 or start <= max(1, floor):
             return quote
         start -= 1  # take in the previous clause
 

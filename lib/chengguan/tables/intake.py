@@ -61,13 +61,13 @@ class Appended:
 def add_source(document: Path | str, *, source_id: str, title: str, issuer: str, issued: str,
                url: str, title_zh: str = "", title_en: str = "", scope_id: str = "city",
                kind: str = "official_report",
-               reliability: str = "high", reliability_note_zh: str = "",
-               reliability_note_en: str = "", doc_number: str = "",
+               reliability: str, reliability_note_zh: str, reliability_note_en: str,
+               doc_number: str = "",
                data_dir: Path | str | None = None) -> dict[str, str]:
     """Store ``document`` in ``raw/`` and add its ``sources.csv`` row; return that row.
 
-    The reason for the reliability is given in both languages or in neither (each report shows
-    it in its own); so are ``title_zh`` and ``title_en``, the names reports give a source whose
+    The reliability is the curator's choice, with its reason in both languages (each report shows
+    it in its own); ``title_zh`` and ``title_en`` are given both or neither, the names reports give a source whose
     ``title`` is a description rather than its verbatim title.
 
     The raw file is named ``raw/NNN_<first 16 hex digits of its SHA-256><suffix>`` (NNN: the
@@ -75,6 +75,9 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
     text is not UTF-8, is already stored, or the row is invalid (nothing is written then).
     """
     base = Path(data_dir) if data_dir is not None else paths.data_dir()
+    if not (reliability_note_zh.strip() and reliability_note_en.strip()):
+        raise IntakeRefused([f"{source_id}: the reliability needs its reason in both languages "
+                             "(--reliability-note-zh and --reliability-note-en)"])
     document = Path(document)
     data = document.read_bytes()
     try:
