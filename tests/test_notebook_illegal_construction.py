@@ -15,15 +15,30 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
     assert_clean_report(executed[lang], lang)
 
 
-def test_part_year_district_means_are_kept(executed: dict[str, nbformat.NotebookNode]) -> None:
+def test_the_headline_is_the_campaign_that_reports_both(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
     zh = results(executed["zh"])
-    assert zh["area_threshold_for_cases_to_cover_all"]["headline"]
+    # 拆除新建 354 处 against 查处 107 起: sites demolished per case, at least (restored floors may share a site)
+    ratio = zh["self_built_demolitions_per_case_min"]
+    assert ratio["headline"] and ratio["value"] == pytest.approx(354 / 107)
+    assert "3.31–3.36" in markdown_text(executed["en"])  # with the 5 restored sites, the upper figure
+    assert "至少 3.3 处" in markdown_text(executed["zh"])
+
+
+def test_part_year_means_are_scenarios(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh = results(executed["zh"])
     # Changning 1 Jan-2 Dec 2025: 62,301.03 m2 over 226 existing structures, the largest mean in the
     # data; at its upper rounding bound over the city's lower bound, 5,334 cases cover at most 58.7%
     largest = 62301.035 / 226
-    assert zh["case_share_max_at_largest_mean"]["value"] == pytest.approx(5334 * largest / 2504650 * 100)
-    assert zh["implied_structures_per_case_min"]["value"] == pytest.approx(2504650 / largest / 5334)
-    assert "长宁区 2025" in zh["case_share_max_at_largest_mean"]["label"]
+    assert zh["scenario_case_share_max_at_largest_mean"]["value"] == pytest.approx(5334 * largest / 2504650 * 100)
+    assert "长宁区 2025" in zh["scenario_case_share_max_at_largest_mean"]["label"]
+    # the city's own residential mean, Jan-Sep 2022 press: 192,000 m2 over 3,318 structures
+    residential = 192000 / 3318
+    assert zh["residential_mean_m2_2022"]["value"] == pytest.approx(residential)
+    assert zh["scenario_case_share_max_at_residential_mean"]["value"] == pytest.approx(
+        5334 * residential / 2504650 * 100)
+    # the smallest scenario is the smallest mean, not a "more than" count whose lower bound is 0
+    assert "Changning" in markdown_text(executed["en"]).split("under the smallest")[1][:60]
     # structures over cases, one district over the city, 2023 over 2022: in the text only
     assert "pudong_2023_structures_vs_city_2022_cases" not in zh
     assert "order of magnitude only" in markdown_text(executed["en"])
@@ -35,10 +50,10 @@ def test_part_year_district_means_are_kept(executed: dict[str, nbformat.Notebook
 def test_no_area_per_case_is_claimed(executed: dict[str, nbformat.NotebookNode]) -> None:
     for lang in ("zh", "en"):
         assert "citywide_area_per_case" not in results(executed[lang])
-    assert "不是每起案件的面积" in markdown_text(executed["zh"])
+    assert "不是“每起案件的面积”" in markdown_text(executed["zh"])
     # at 2 structures per case the largest mean (276 m²) passes the threshold (235 m²): no such claim
     assert "cannot rule out case-by-case demolition" in markdown_text(executed["en"])
-    assert "not an area per case" not in markdown_text(executed["en"])
+    assert "都小于此数" in markdown_text(executed["zh"])  # at 1 per case every mean falls short
 
 
 def test_structures_per_case_moves_the_threshold(
@@ -46,12 +61,10 @@ def test_structures_per_case_moves_the_threshold(
     zh, en = results(executed["zh"]), results(executed["en"])
     assert zh["area_threshold_for_cases_to_cover_all"]["value"] == pytest.approx(2504700 / 5334)
     assert en["area_threshold_for_cases_to_cover_all"]["value"] == pytest.approx(2504700 / 5334 / 2)
-    # at Pudong's mean area per structure (upper bound of 134.04万 m² over 10,383), the largest share
-    # of demolitions the cases could cover
-    pudong_mean = 1340450 / 10383
-    assert zh["case_share_max_at_pudong_mean"]["value"] == pytest.approx(5334 * pudong_mean / 2504650 * 100)
-    assert en["case_share_max_at_pudong_mean"]["value"] == pytest.approx(2 * 5334 * pudong_mean / 2504650 * 100)
-    assert en["case_share_max_at_largest_mean"]["value"] == 100
+    residential = 192000 / 3318
+    assert en["scenario_case_share_max_at_residential_mean"]["value"] == pytest.approx(
+        2 * 5334 * residential / 2504650 * 100)
+    assert en["scenario_case_share_max_at_largest_mean"]["value"] == 100
 
 
 def test_target_growth_is_largest_at_one_panel_per_site(executed: dict[str, nbformat.NotebookNode]) -> None:
