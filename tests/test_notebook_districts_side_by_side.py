@@ -29,17 +29,27 @@ def test_fines_per_case_at_a_common_procedure_mix(executed: dict[str, nbformat.N
     # 12万余 and 318万余: the upper bounds below the next unit (130,000 and 3,190,000 yuan)
     assert zh["standardised_fine_per_case_changning_2024"]["upper"] == pytest.approx(
         standardised(0.5, 130000, 1753, 3190000, 1309))
-    # Changning's latest report runs from 1 January to 2 December 2025 (or earlier): a ratio does not
-    # depend on the period's length, so the part year is kept and is the latest
-    changning_2025 = standardised(0.5, 46000, 528, 1400000, 358)
-    assert zh["standardised_fine_per_case_changning_2025"]["value"] == pytest.approx(changning_2025)
     assert "12月2日或之前" in zh["standardised_fine_per_case_changning_2025"]["label"]
-    ratio = zh["standardised_fine_ratio_latest"]
-    assert ratio["headline"]
-    assert ratio["value"] == pytest.approx(changning_2025 / standardised(0.5, 230900, 5345, 3851800, 5768))
-    assert ratio["lower"] > 1  # the order holds at the rounding bounds
-    assert "2 December or earlier" in markdown_text(executed["en"])
-    assert "not a same-year comparison" in markdown_text(executed["en"])
+
+
+def test_the_headline_is_the_one_same_year_pair(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = results(executed["zh"]), results(executed["en"])
+    # Baoshan 2021 counts cases handled (办理) under *_handled indicators: it is kept, and it is the
+    # only district with a same-year partner (Minhang 2021)
+    baoshan = standardised(0.5, 254739.8, 3398, 12676280.64, 4875)
+    assert zh["standardised_fine_per_case_baoshan_2021"]["value"] == pytest.approx(baoshan)
+    pair = zh["same_year_standardised_fine_ratio"]
+    assert pair["headline"]
+    assert pair["value"] == pytest.approx(baoshan / standardised(0.5, 260000, 6486, 2530000, 5715))
+    assert pair["lower"] > zh["largest_within_district_swing"]["value"]  # the title's "wider"
+    assert en["same_year_standardised_fine_ratio"]["value"] == pytest.approx(
+        standardised(0.6, 254739.8, 3398, 12676280.64, 4875) / standardised(0.6, 260000, 6486, 2530000, 5715))
+    # the box and the prose print the same range
+    assert f"{pair['lower']:.2f}–{pair['upper']:.2f}" in markdown_text(executed["zh"])
+    en_text = markdown_text(executed["en"])
+    assert "Cases counted differently" in en_text and "low-reliability" in en_text
+    assert "15 July 2021" in en_text  # the penalty-law revision between Minhang's two reports
+    assert "29% of its 2024" in en_text  # Changning's part-year report is another scope
 
 
 def test_part_year_figures_are_counted(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -54,8 +64,10 @@ def test_named_is_a_view_not_a_ranking(executed: dict[str, nbformat.NotebookNode
     zh, en = results(executed["zh"]), results(executed["en"])
     assert zh["scopes_named"]["value"] == 20  # 16 districts and 4 units, each named at least once
     assert en["scopes_named"]["value"] == 16  # include_units=False
-    assert zh["top_rankings"]["value"] == 6
-    assert zh["districts_with_case_figures"]["value"] == 2
+    # 17 mentions in 6 rankings, of 9 places
+    assert zh["top_ranking_places"]["value"] == 9
+    assert "6 项排名，点名 17 次" in zh["top_ranking_places"]["label"]
+    assert zh["districts_with_case_figures"]["value"] == 3  # Baoshan, Changning, Minhang
     assert "被点名不是测量结果" in markdown_text(executed["zh"])
     assert "自贸区综合执法大队" in html_outputs(executed["zh"])
     assert "Free Trade Zone" not in markdown_text(executed["en"])
