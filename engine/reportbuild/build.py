@@ -194,9 +194,16 @@ def project_commit(root: os.PathLike[str] | str) -> str | None:
     return head + ("+changes" if changed else "")
 
 
-def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout) -> None:
-    """Rewrite the site's pages (home in each language, build details) where their text changed,
-    so that a no-op build leaves them untouched."""
+def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: BuildState, layout: Layout,
+                     err: TextIO | None = None) -> None:
+    """Rewrite the site's pages (home in each language, build details, and the data explorer beside
+    the downloads) where their text changed, so that a no-op build leaves them untouched.
+
+    The explorer (``reportbuild.explorer``) is drawn when the site has downloads and ``data/``
+    holds the tables it reads; it is drawn again when the data, the libraries or a report changed
+    (its rows list the reports whose evidence tables show them). A failure to draw it is reported
+    on ``err`` and the other pages are still written.
+    """
     from reportbuild.guard import atomic_write_text
 
     runs = []
@@ -217,14 +224,32 @@ def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: 
     info = read_site_info(layout.data, layout.outputs, manifest.site.primary_source)
     # Rendering the pages compiles their templates (about a second): skip it when nothing they
     # show, nor the code and templates that draw them, changed since the pages were written.
-    from reportbuild import site
+    from reportbuild import explorer, site
 
     pages = [layout.outputs / site.HOME["zh"], layout.outputs / site.HOME["en"], layout.outputs / site.BUILD_PAGE]
     code = [tree_digest(Path(site.__file__), state.files), tree_digest(Path(site.__file__).with_name("templates"),
                                                                        state.files)]
-    key = digest([[repr(r) for r in runs], repr(info), code, [p.is_file() for p in pages]])
+    with_explorer = (manifest.site.downloads is not None and layout.downloads.is_dir()
+                     and explorer.can_draw(layout.data))
+    inputs = None
+    if with_explorer:
+        pages += [layout.outputs / explorer.page_path(lang) for lang in site.LANGS]
+        code.append(tree_digest(Path(explorer.__file__), state.files))
+        inputs = [tree_digest(layout.data, state.files),
+                  [tree_digest(path, state.files) for path in library_sources(manifest, layout)]]
+    # Whether the explorer exists is in `pages` (and is read again below once it is written).
+    key = digest([[repr(r) for r in runs], repr(dataclasses.replace(info, explorer=False)), code, inputs,
+                  [p.is_file() for p in pages]])
     if key == state.site and all(p.is_file() for p in pages):
         return
+    if with_explorer:
+        try:
+            explorer.write_explorer(runs, layout.data, layout.outputs, atomic_write_text)
+        except Exception as error:  # the reports and the home pages do without it
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if err is not None:
+                err.write(f"chengguan-build: data explorer not written: {first}\n")
+        info = read_site_info(layout.data, layout.outputs, manifest.site.primary_source)  # sees the explorer
     write_site(runs, info, layout.outputs, atomic_write_text)
     state.site = key
 
@@ -386,7 +411,7 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
             progress.finish()
     known = {run.name for run in manifest.runs}
     state.runs = {name: record for name, record in state.runs.items() if name in known}
-    write_site_pages(manifest, _all_parameters(manifest, parameters), state, layout)
+    write_site_pages(manifest, _all_parameters(manifest, parameters), state, layout, err)
     state.save(layout.state_file)
 
     rows: list[tuple[str, str, float | None]] = []

@@ -28,6 +28,8 @@ from reportbuild.results import headline
 LANGS = ("zh", "en")
 HOME = {"zh": "index.html", "en": "index.en.html"}
 BUILD_PAGE = "build.html"
+# The data explorer (reportbuild.explorer), among the downloads it describes; relative to outputs/.
+EXPLORER = {"zh": "data/explorer.html", "en": "data/explorer.en.html"}
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -108,6 +110,7 @@ class SiteInfo:
     primary_source: Source | None
     other_sources: int
     data_files: Sequence[tuple[str, int]] = ()  # path relative to outputs/, size in bytes
+    explorer: bool = False  # the data explorer pages are written (EXPLORER)
 
 
 def report_key(notebook: str, parameters: Mapping[str, Any]) -> str:
@@ -148,7 +151,8 @@ def all_links(runs: Sequence[tuple[str, str, Mapping[str, Any]]], downloads: Pat
     """The top-bar links of every run's report, by run name. ``runs``: (name, notebook,
     parameters) of every run in the manifest; ``downloads``: the data folder the site links."""
     pairs = counterparts({name: (notebook, parameters) for name, notebook, parameters in runs})
-    has_data = downloads.is_dir() and any(downloads.iterdir())
+    pages = {Path(page).name for page in EXPLORER.values()}  # the explorer alone is no downloads
+    has_data = downloads.is_dir() and any(p.name not in pages for p in downloads.iterdir())
     return {name: page_links(name, parameters.get("lang"), pairs.get(name), has_data).to_dict()
             for name, _notebook, parameters in runs}
 
@@ -182,7 +186,8 @@ def read_site_info(data_dir: Path, outputs: Path, primary_source: str | None) ->
         primary.get("issued", ""), primary.get("url", ""))
     return SiteInfo(scopes=scopes, primary_source=source,
                     other_sources=max(len(sources) - (1 if primary else 0), 0),
-                    data_files=data_files(outputs))
+                    data_files=data_files(outputs),
+                    explorer=all((outputs / page).is_file() for page in EXPLORER.values()))
 
 
 def site_run(*, name: str, notebook: str, parameters: Mapping[str, Any], title: str, description: str,
@@ -220,14 +225,17 @@ _PLAIN_FIRST_WORD = re.compile(r"[a-z][a-z'-]+(?=[\s,.:;()]|$)")
 
 
 def data_files(outputs: Path) -> list[tuple[str, int]]:
-    """The downloads in ``outputs/data`` (relative paths and sizes), sorted."""
+    """The downloads in ``outputs/data`` (relative paths and sizes), sorted; the explorer pages
+    written beside them are pages, not downloads."""
     folder = outputs / "data"
     if not folder.is_dir():
         return []
     found = []
+    pages = set(EXPLORER.values())
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            found.append((path.relative_to(outputs).as_posix(), path.stat().st_size))
+        relative = path.relative_to(outputs).as_posix()
+        if path.is_file() and not path.name.startswith(".") and relative not in pages:
+            found.append((relative, path.stat().st_size))
     return found
 
 
@@ -279,6 +287,8 @@ TEXT: dict[str, dict[str, str]] = {
         "home": "首页",
         "switch": "English",
         "data": "数据下载",
+        "explorer": "数据浏览",
+        "explorer_line": "数据浏览：逐一查看每个指标和每个数字（原句、出处、区间、引用它的报告，可按领域、范围、年份、来源筛选）",
         "intro": "本站汇集对上海市城市管理行政执法（城管执法）公开数字的研究笔记。每个数字都来自一份公开文件，"
                  "附有它所出自的原句、出处和统计期；"
                  "每份报告都是一本带参数的 Jupyter 笔记本，分析代码可见、可改、可重跑。",
@@ -318,6 +328,9 @@ TEXT: dict[str, dict[str, str]] = {
         "home": "Home",
         "switch": "中文",
         "data": "Data",
+        "explorer": "Data explorer",
+        "explorer_line": "Data explorer: every indicator and every figure, with its quote, source, range and the reports "
+                         "that use it, filtered by domain, scope, year and source",
         "intro": "Research notes on the figures Shanghai's city-management law-enforcement bureau (城管执法) "
                  "publishes. Every number comes from a public document, with the sentence it was read from, "
                  "its source and its period; every report is a parameterized Jupyter notebook whose analysis "
@@ -381,7 +394,7 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
         commit=((example.commit if example else None) or "…")[:10], source=source_text)
     return _environment().get_template("home.html.j2").render(
         lang=lang, other="en" if lang == "zh" else "zh", t=text, home=HOME, build_page=BUILD_PAGE,
-        topics=topics, districts=districts, scopes=info.scopes, info=info, cite=cite,
+        topics=topics, districts=districts, scopes=info.scopes, info=info, cite=cite, explorer=EXPLORER,
         downloads=grouped_downloads(info.data_files),
         latest=_date(latest), css=asset("base.css") + asset("home.css"), js=asset("filter.js"))
 

@@ -185,9 +185,15 @@ def _missing(value: Any) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
+# The site's data explorer in each language, relative to a report page (reportbuild.site.EXPLORER):
+# each observation's id in an evidence table links to its row there (#obs-<observation_id>).
+EXPLORER = {"zh": "data/explorer.html", "en": "data/explorer.en.html"}
+
+
 def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None) -> _HTML:
     """The figures a report uses, one row per observation: indicator, scope, period, value as
-    read, as printed, the verbatim quote and its source (linked), and any note.
+    read, as printed, the verbatim quote and its source (linked), and any note. Each id links
+    to its row in the site's data explorer (``EXPLORER``).
 
     ``obs`` is a frame of ``load_observations`` loaded with ``lang``, so that its labels and its
     ``note`` are in the page's language; with ``bounds`` (``chengguan.stats.bounds``) a column
@@ -207,7 +213,8 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
             low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
             printed += f" → {esc(fmt_range(low, high, 6))}"
         rows.append([
-            f'{span(row.indicator)}<br><code class="obs-id">{esc(row.observation_id)}</code>',
+            f'{span(row.indicator)}<br><a class="obs-id" href="{esc(EXPLORER[lang])}#obs-{esc(row.observation_id)}">'
+            f'<code class="obs-id">{esc(row.observation_id)}</code></a>',
             f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
             f'<div style="min-width:8em">{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}'
             f"<br><small>{printed}</small></div>",
