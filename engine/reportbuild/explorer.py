@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from reportbuild.site import EXPLORER, HOME, LANGS, SiteRun, _environment, asset, group_reports
 
 PAGES = {lang: Path(path).name for lang, path in EXPLORER.items()}  # names inside outputs/data/
@@ -38,6 +40,23 @@ DOWNLOADS = ("observations.csv", "indicators.csv", "sources.csv", "scopes.csv", 
 WORKBOOK = "chengguan_tables.xlsx"
 # How the evidence table of a report names each observation it shows (chengguan.display.figures).
 _OBS_ID = re.compile(r'<code class="obs-id">([^<]+)</code>')
+# A run of Chinese in an English note ("read as 立案查处 …"): CJK characters and punctuation, with
+# the digits, dots and spaces between them.
+_HAN_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef…]+(?:[\s\d.…]*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef…]+)*")
+
+
+def marked_terms(text: str, lang: str) -> Markup:
+    """``text`` escaped, with its runs of Chinese marked ``lang="zh"`` when the page is English:
+    the Chinese words an English note quotes are quotations, not the page's prose."""
+    if lang == "zh":
+        return escape(text)
+    out, at = [], 0
+    for run in _HAN_RUN.finditer(text):
+        out.append(escape(text[at:run.start()]))
+        out.append(Markup('<span lang="zh">{}</span>').format(run.group()))
+        at = run.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def page_path(lang: str) -> str:
@@ -446,7 +465,9 @@ def render_explorer(data_dir: Path, lang: str, uses: Mapping[str, Sequence[Repor
     model = build_model(data_dir, lang, uses)
     other = "en" if lang == "zh" else "zh"
     present = set(downloads)
-    return _environment().get_template("explorer.html.j2").render(
+    env = _environment()
+    env.filters.setdefault("terms", marked_terms)
+    return env.get_template("explorer.html.j2").render(
         lang=lang, other=other, t=TEXT[lang], pages=PAGES, home=HOME, **model,
         downloads=[name for name in DOWNLOADS if name in present],
         workbook=WORKBOOK if WORKBOOK in present else None,
