@@ -100,3 +100,15 @@ def test_no_ranking_by_times_named(executed: dict[str, nbformat.NotebookNode]) -
     for nb in executed.values():
         assert not {"rank", "ranked_by_mentions"} & set(results(nb))
         assert "of 16" not in markdown_text(nb)
+
+
+def test_each_page_names_its_district_and_what_it_can_answer(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # the title names the district; a district without figures is not asked about fines per case
+    assert markdown_text(executed["minhang"]).lstrip().startswith("# 闵行区：数据中的 13 个数字")
+    putuo = markdown_text(executed["putuo"])
+    assert putuo.lstrip().startswith("# 普陀区：数据中没有该区的数字")
+    assert "每件案件的罚款" not in putuo
+    # Minhang's two reports straddle the revised Administrative Penalty Law (in force 15 July 2021)
+    assert "2021 年 7 月 15 日" in markdown_text(executed["minhang"])
+    assert "15 July 2021" not in markdown_text(executed["changning"])
