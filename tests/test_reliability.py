@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tables_synthetic import make_data_dir, read_table, set_cell, write_table
 
 from chengguan import paths
+from chengguan.curation.validate import validate, validate_project
 from chengguan.tables import load
 from chengguan.tables.io import TableReadError, read_csv
 from chengguan.tables.schema import TABLES
-from chengguan.tables.validate import validate, validate_project
+from tables_synthetic import make_data_dir, read_table, set_cell, write_table
 
 PAYLOAD = "<img src=x onerror=alert(4)>"
 BIN = Path(sys.executable).parent
@@ -396,9 +396,9 @@ def test_the_display_helpers_escape_every_text_of_the_data(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """chengguan.display turns frames into HTML: no payload of the data survives as a tag."""
     import matplotlib.pyplot as plt
-    from payloads import ESCAPED, LIVE, PAYLOAD, poison
 
     from chengguan import display
+    from payloads import ESCAPED, LIVE, PAYLOAD, poison
 
     poison(paths.data_dir(), tmp_path / "project" / "data")
     monkeypatch.setenv("CHENGGUAN_ROOT", str(tmp_path / "project"))
@@ -492,8 +492,8 @@ def test_the_validator_runs_again_only_when_the_data_change(tmp_path: Path, monk
 
     # A build records what it validated; the next one with the same data skips the validator.
     state = BuildState.load(layout.state_file)
-    from reportbuild.build import check_tables, prepare
     from reportbuild.build import BuildOptions as Options
+    from reportbuild.build import check_tables, prepare
 
     manifest, _, _ = prepare(layout, Options())
     _, state.validated = check_tables(manifest, layout, state)

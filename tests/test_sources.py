@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from tables_synthetic import FIRST_DAY_URL, PRIMARY, PRIMARY_SHA256, make_data_dir, set_cell
 
 from chengguan import paths, sources
 from chengguan.sources import NormalizedText, normalize, normalized_text
+from tables_synthetic import FIRST_DAY_URL, PRIMARY, PRIMARY_SHA256, make_data_dir, set_cell
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_a_cross_year_source_is_its_distinct_quotes(tmp_path: Path) -> None:
     assert sources.source("shine_2022_10_09", data).url == SHINE_2022
     assert n.line_of(n.raw.index("They were mainly")) == 3  # its first row (the header is 1)
     set_cell(data, "sources", "shine_2022_10_09", "url", SHINE_2022 + "x")
-    from chengguan.tables.validate import validate
+    from chengguan.curation.validate import validate
 
     assert [str(p) for p in validate(data) if p.rule == "supplementary-url"] == [
         f"data/sources.csv:{_line_of(data, 'shine_2022_10_09')}: column url: "

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tables_synthetic import make_data_dir
 
-from chengguan.tables.cli import main
+from chengguan.curation.cli import main
+from tables_synthetic import make_data_dir
 
 
 def test_summary_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

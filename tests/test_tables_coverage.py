@@ -1,4 +1,4 @@
-"""chengguan.tables.coverage: the coverage rule on a tiny document, and on the real source."""
+"""chengguan.curation.coverage: the coverage rule on a tiny document, and on the real source."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from tables_synthetic import PRIMARY, add_row, make_data_dir, read_table, write_table
 
 from chengguan import sources
-from chengguan.tables import coverage
-from chengguan.tables.cli import main
+from chengguan.curation.cli import main
+from chengguan.curation.coverage import coverage
+from tables_synthetic import PRIMARY, add_row, make_data_dir, read_table, write_table
 
 TINY = (
     "关于 2022 年工作的通知\n\n"

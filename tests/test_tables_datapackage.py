@@ -7,11 +7,12 @@ from pathlib import Path
 
 import frictionless
 import pytest
-from tables_synthetic import make_data_dir, set_cell
 
 from chengguan import paths
-from chengguan.tables import datapackage, schema
-from chengguan.tables.cli import main
+from chengguan.curation import datapackage
+from chengguan.curation.cli import main
+from chengguan.tables import schema
+from tables_synthetic import make_data_dir, set_cell
 
 
 def test_the_committed_descriptor_is_the_generated_one() -> None:

@@ -1,4 +1,4 @@
-"""chengguan.tables.export: every download read back and compared with the tables exactly."""
+"""chengguan.curation.export: every download read back and compared with the tables exactly."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from tables_synthetic import make_data_dir, set_cell
 
 from chengguan import paths
+from chengguan.curation.export import WORKBOOK, ExportRefused, export
 from chengguan.tables import load
-from chengguan.tables.export import WORKBOOK, ExportRefused, export
 from chengguan.tables.io import read_csv
 from chengguan.tables.schema import TABLES, TableSchema
+from tables_synthetic import make_data_dir, set_cell
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from chengguan import paths
-from chengguan.tables import datapackage, load
-from chengguan.tables.cli import main
-from chengguan.tables.validate import validate
+from chengguan.curation import datapackage
+from chengguan.curation.cli import main
+from chengguan.curation.validate import validate
+from chengguan.tables import load
 
 FIXTURE = Path(__file__).parent / "fixtures" / "new_source" / "cgzf_2023_summary.txt"
 SOURCE = "cgzf_2023_summary"
@@ -163,6 +164,7 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
 
     # (f) rebuild: the domain notebook, run on the new tables, shows 2023 beside 2022
     import nbformat
+
     from notebook_runs import execute_report, html_outputs, results
 
     project = data.parent
@@ -214,7 +216,7 @@ def test_an_invalid_source_row_writes_nothing(data: Path,
 
 def test_words_that_fit_two_indicators_equally_are_left_for_review(
         data: Path, tmp_path: Path) -> None:
-    from chengguan.tables.draft import draft
+    from chengguan.curation.draft import draft
 
     text = tmp_path / "note.txt"
     text.write_text("（一）其他工作。暂扣运输工具 12 辆。\n", encoding="utf-8")

@@ -1,15 +1,15 @@
-"""chengguan.tables.validate: every rule, with the exact message it gives."""
+"""chengguan.curation.validate: every rule, with the exact message it gives."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from tables_synthetic import PRIMARY, add_row, make_data_dir, read_table, set_cell, write_table
 
 from chengguan import paths
-from chengguan.tables import Problem, validate
-from chengguan.tables.cli import main
+from chengguan.curation.cli import main
+from chengguan.curation.validate import Problem, validate
+from tables_synthetic import PRIMARY, add_row, make_data_dir, read_table, set_cell, write_table
 
 
 @pytest.fixture

@@ -1,19 +1,13 @@
-"""The indicator tables of ``data/``: schema, loading, validation and coverage.
+"""The indicator tables of ``data/`` as notebooks read them: schema, reading and loading.
 
-``validate`` and ``coverage`` are both submodules and the functions they define; importing the
-functions here, eagerly, makes the package attributes the functions for good (a submodule import
-would otherwise rebind the name to the module). Both modules are cheap to import: they import the
-quantity parser only when they run. The loading API imports pandas and is loaded lazily
-(PEP 562), so ``from chengguan.tables import load_observations`` never imports the parser.
+Validation, coverage and the other curation tools are :mod:`chengguan.curation`; nothing here
+imports them. The loading API imports pandas and is loaded lazily (PEP 562).
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-from chengguan.tables.coverage import CoverageReport, coverage
-from chengguan.tables.validate import Problem, validate
 
 if TYPE_CHECKING:
     from chengguan.tables.load import (
@@ -42,12 +36,11 @@ _LAZY = (
 
 # Written out (not built from _LAZY) so linters see the re-exports; a test-free check keeps them equal.
 __all__ = [
-    "CoverageReport", "coverage", "Problem", "validate",
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
     "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
 ]
-assert set(__all__) == {"CoverageReport", "coverage", "Problem", "validate", *_LAZY}
+assert set(__all__) == set(_LAZY)
 
 
 def __getattr__(name: str) -> Any:

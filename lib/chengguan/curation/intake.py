@@ -9,7 +9,7 @@ the files the user edits (a draft row's problem names the draft file and line).
 - :func:`add_source` stores a document byte for byte in ``data/raw/`` under a name carrying its
   checksum, and appends its ``sources.csv`` row (with the SHA-256) and the regenerated
   ``datapackage.json``.
-- :func:`append_rows` appends rows to tables (the reviewed draft of ``chengguan.tables.draft``).
+- :func:`append_rows` appends rows to tables (the reviewed draft of ``chengguan.curation.draft``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chengguan import paths
-from chengguan.tables import datapackage, schema
+from chengguan.curation import datapackage
+from chengguan.curation.validate import Problem, validate
+from chengguan.tables import schema
 from chengguan.tables.io import TableReadError, decode, read_csv, read_text
-from chengguan.tables.validate import Problem, validate
 
 RAW_NAME = re.compile(r"([0-9]{3})_")
 

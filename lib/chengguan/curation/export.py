@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from chengguan import paths
-from chengguan.tables import datapackage, schema
+from chengguan.curation import datapackage
+from chengguan.tables import schema
 from chengguan.tables.io import CsvFile, read_csv
 from chengguan.tables.schema import Field, TableSchema
 
@@ -65,7 +66,7 @@ def export(outdir: Path | str, data_dir: Path | str | None = None, *,
     """
     base = Path(data_dir) if data_dir is not None else paths.data_dir()
     if validate:
-        from chengguan.tables.validate import validate as run_validation
+        from chengguan.curation.validate import validate as run_validation
 
         problems = run_validation(base)
         if problems:

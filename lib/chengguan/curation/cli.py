@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from chengguan import paths, sources
-from chengguan.tables import datapackage, schema
-from chengguan.tables.coverage import coverage
+from chengguan.curation import datapackage
+from chengguan.curation.coverage import coverage
+from chengguan.curation.validate import validate
+from chengguan.tables import schema
 from chengguan.tables.io import TableReadError, read_csv
-from chengguan.tables.validate import validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,7 +175,7 @@ def _datapackage(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
-    from chengguan.tables.intake import IntakeRefused, add_source
+    from chengguan.curation.intake import IntakeRefused, add_source
 
     try:
         row = add_source(args.file, source_id=args.new_id, title=args.title,
@@ -195,7 +196,7 @@ def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _draft(args: argparse.Namespace, data_dir: Path) -> int:
-    from chengguan.tables.draft import draft
+    from chengguan.curation.draft import draft
 
     try:
         result = draft(args.source, args.year, data_dir)
@@ -213,7 +214,7 @@ def _draft(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _append(args: argparse.Namespace, data_dir: Path) -> int:
-    from chengguan.tables.intake import IntakeRefused, append_rows, read_draft
+    from chengguan.curation.intake import IntakeRefused, append_rows, read_draft
 
     try:
         appended = append_rows(read_draft(args.draft_dir), data_dir)
@@ -229,7 +230,7 @@ def _append(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
-    from chengguan.tables.export import ExportRefused, export
+    from chengguan.curation.export import ExportRefused, export
 
     try:
         written = export(args.outdir, data_dir)

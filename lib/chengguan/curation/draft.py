@@ -19,7 +19,7 @@ Quotes run from the start of the clause (after the last ，。；：！？) to t
 widened clause by clause until they occur once in the normalized text, so that they pass the
 validator's rules. Every drafted row carries a ``review`` note saying what it was matched on and
 what to check. The draft is a folder of CSV files with the tables' columns plus ``review``; the
-user edits them and appends them with ``chengguan-data append`` (:mod:`chengguan.tables.intake`).
+user edits them and appends them with ``chengguan-data append`` (:mod:`chengguan.curation.intake`).
 A note the user adds (``note_zh``/``note_en`` of an observation or an indicator) goes in both
 languages: the tables refuse a note given in one only, since each report shows its own.
 """
@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chengguan import paths, sources
+from chengguan.curation.coverage import coverage
 from chengguan.tables import schema
-from chengguan.tables.coverage import coverage
 from chengguan.tables.io import read_csv
 
 if TYPE_CHECKING:
