@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from notebook_shape import ROOT, Shape, measure
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
