@@ -112,7 +112,7 @@ def expected_lang(requested: str) -> str:
 
 # -- the research-notebook pattern (issue 8): language cells, results as a display bundle ----------
 
-RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
+from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402
 
 
 def for_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
+from chengguan.contract import RESULTS_MIMETYPE
 KEY_RESULTS_TAG = "key-results"
 FIELDS = ("name", "value", "unit", "label", "display", "lower", "upper", "headline")
 FORMAT = 1

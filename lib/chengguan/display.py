@@ -25,8 +25,7 @@ from chengguan.tables import load_labels, source_titles, tables_read
 from chengguan.theme import bar_grids
 from chengguan.units import unit_label
 
-RESULTS_MIMETYPE = "application/vnd.chengguan.results+json"
-"""The output mimetype the engine reads a run's key results from."""
+from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402  (re-exported: the engine reads what this writes)
 
 # pandas cuts long cells with "..." by default; quotes and notes are the point of the tables.
 pd.set_option("display.max_colwidth", None)
