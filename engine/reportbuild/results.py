@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chengguan.contract import RESULTS_MIMETYPE
+
 KEY_RESULTS_TAG = "key-results"
 FIELDS = ("name", "value", "unit", "label", "display", "lower", "upper", "headline")
 FORMAT = 1
