@@ -44,9 +44,10 @@ def rows_of(name: str, data: Path = DATA) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def run(name: str, notebook: str, lang: str, has_report: bool = True, title: str = "") -> SiteRun:
-    return SiteRun(name=name, notebook=notebook, parameters={"lang": lang}, title=title or f"T {name}",
-                   description="", status="ok", has_report=has_report)
+def run(name: str, notebook: str, lang: str, has_report: bool = True, title: str = "", **parameters) -> SiteRun:
+    return SiteRun(name=name, notebook=notebook, parameters={"lang": lang, **parameters},
+                   title=title or f"T {name}", description="", status="ok", has_report=has_report,
+                   report_title=f"Own title of {name}")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_every_indicator_has_its_section_with_unit_and_definition(pages):
         assert sorted(re.findall(r'<article class="indicator" id="ind-([^"]+)"', page)) == sorted(
             i["indicator_id"] for i in indicators), lang
     zh, en = pages["zh"], pages["en"]
-    assert ">人</dd>" in zh and ">person(s)</dd>" in en  # the unit in the page's language
+    assert ">人</dd>" in zh and ">persons</dd>" in en  # the unit in the page's language
     first = indicators[0]
     assert escape(first["name_zh"]) in zh and escape(first["name_en"]) in en
     assert escape(first["description"]) in en
@@ -141,9 +142,30 @@ def test_sources_are_linked_only_to_web_addresses_and_every_data_text_is_escaped
     assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 5
     assert re.search(r'<script>[^<]*</script>\s*</body>', page)  # the one script is the page's own
     # The source is still named, unlinked.
-    assert "<span lang=\"en\">T &lt;script&gt;" in page
+    assert "<cite lang=\"en\">T &lt;script&gt;" in page
     web = re.findall(r'<a href="(https?://[^"]+)" rel="noopener"', page)
     assert web and all(url.startswith(("http://", "https://")) for url in web)
+
+
+def test_notes_link_the_ids_they_name_and_mark_quotations_and_chinese_words():
+    anchors = {"garbage_sorting_cases": "ind-garbage_sorting_cases"}
+    note = 'Read as 立案查处 <b>; compare garbage_sorting_cases and other_id, per “责令(当场)整改” in data/README.md.'
+    en = str(explorer.marked_terms(note, "en", anchors))
+    assert '<span lang="zh">立案查处</span> &lt;b&gt;' in en
+    assert '<a href="#ind-garbage_sorting_cases"><code>garbage_sorting_cases</code></a>' in en
+    assert "<code>other_id</code>" in en and "<code>data/README.md</code>" in en
+    assert '<q lang="zh">责令(当场)整改</q>' in en
+    zh = str(explorer.marked_terms(note, "zh", anchors))
+    assert "立案查处 &lt;b&gt;" in zh and '<span lang="zh">' not in zh  # Chinese is the zh page's own
+
+
+def test_a_range_never_has_two_equal_ends():
+    from chengguan.display import fmt_range
+
+    assert explorer.range_text(62897.805, 62897.815, fmt_range) == "62,897.805–62,897.815"
+    assert explorer.range_text(20.0, 20.0, fmt_range) == "20"
+    assert explorer.range_text(131000.0, 132000.0, fmt_range) == "131,000–132,000"
+    assert explorer.range_text(50.0, float("inf"), fmt_range) == "≥ 50"
 
 
 def test_the_reports_that_use_a_figure_are_read_from_their_evidence_tables(tmp_path):
@@ -152,14 +174,19 @@ def test_the_reports_that_use_a_figure_are_read_from_their_evidence_tables(tmp_p
                                         encoding="utf-8")
     (tmp_path / "g-en.html").write_text('<code class="obs-id">a_1</code>', encoding="utf-8")
     (tmp_path / "d-zh.html").write_text('<code class="obs-id">b_2</code>', encoding="utf-8")
-    runs = [run("g-zh", "garbage", "zh", title="垃圾"), run("g-en", "garbage", "en", title="Garbage"),
-            run("d-zh", "district", "zh", title="区"), run("d-en", "district", "en", has_report=False),
+    runs = [run("g-zh", "garbage", "zh", title="垃圾分类 · Garbage sorting (zh)"),
+            run("g-en", "garbage", "en", title="垃圾分类 · Garbage sorting (en)"),
+            run("d-zh", "district", "zh", district="minhang"),
+            run("d-en", "district", "en", has_report=False, district="minhang"),
             run("x-zh", "other", "zh", has_report=False)]
-    uses = explorer.report_uses(runs, tmp_path)
-    assert uses["zh"]["a_1"] == [explorer.ReportRef("g-zh", "垃圾", "zh")]
-    assert uses["en"]["a_1"] == [explorer.ReportRef("g-en", "Garbage", "en")]
+    uses = explorer.report_uses(runs, tmp_path, {"minhang": ("闵行区", "Minhang")})
+    # Named briefly in the page's language, the report's own title on hover.
+    assert uses["zh"]["a_1"] == [explorer.ReportRef("g-zh", "垃圾分类", "zh", "Own title of g-zh")]
+    assert uses["en"]["a_1"] == [explorer.ReportRef("g-en", "Garbage sorting", "en", "Own title of g-en")]
     # b_2: in garbage's zh page only, still the same report; the district's en run is not built.
-    assert [r.run for r in uses["en"]["b_2"]] == ["g-en", "d-zh"]
+    assert [(r.run, r.title) for r in uses["en"]["b_2"]] == [("g-en", "Garbage sorting"),
+                                                            ("d-zh", "Minhang: district profile")]
+    assert [r.title for r in uses["zh"]["b_2"]] == ["垃圾分类", "闵行区 · 区级概况"]
     assert set(uses["zh"]) == set(uses["en"]) == {"a_1", "b_2"}
 
 

@@ -12,8 +12,11 @@ with another parameter). Then:
   zh pages show Chinese, every link resolves (local files and anchors exist; http(s) links appear
   only in source lists and are not fetched), no page is wider than a phone, the language switch
   keeps the reader on the same report, the filter box filters, print hides the navigation;
-  screenshots of the home page and one report at desktop and phone width go to
-  ``outputs/screenshots/``.
+  screenshots of the home page, one report and the data explorer at desktop and phone width go
+  to ``outputs/screenshots/``;
+- the data explorer (``data/explorer.html``, ``data/explorer.en.html``) is among the pages above,
+  and every figure an evidence table shows links to its row there, which lists the report back
+  (its filters are tested in tests/test_explorer.py).
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ DISTRICTS = ("huangpu", "pudong")
 SCREENSHOT_REPORT = "garbage_sorting-zh"
 
 # Where a link to the web may stand: lists of sources (display helpers: ul.sources, the figures
-# table's source column; the home page's source section).
-SOURCE_CONTAINERS = ".sources, table.figures, #source"
+# table's source column; the home page's source section; the explorer's tables of figures).
+SOURCE_CONTAINERS = ".sources, table.figures, #source, table.obs"
+# The data explorer's pages (reportbuild.explorer), relative to outputs/.
+EXPLORER = {"zh": "data/explorer.html", "en": "data/explorer.en.html"}
 
 
 def selected_runs() -> list[str]:
@@ -81,6 +86,28 @@ def test_the_home_pages_pass_the_page_check(site):
         assert check_page((site.outputs / name).read_text(encoding="utf-8"), lang) == [], name
 
 
+def test_the_explorer_is_on_the_site_and_the_evidence_tables_link_to_its_rows(site):
+    """Each report's evidence table links every figure to its row in the explorer of the report's
+    language, and that row lists the report (in that language) among the reports that use it."""
+    explorer = {lang: (site.outputs / page).read_text(encoding="utf-8") for lang, page in EXPLORER.items()}
+    for lang, page in explorer.items():
+        assert check_page(page, lang) == [], lang
+        assert f'href="../{"index.html" if lang == "zh" else "index.en.html"}"' in page
+    assert 'href="data/explorer.html"' in (site.outputs / "index.html").read_text(encoding="utf-8")
+    assert 'href="data/explorer.en.html"' in (site.outputs / "index.en.html").read_text(encoding="utf-8")
+    linked = 0
+    for run in reports(site):
+        lang = "en" if run.endswith("-en") else "zh"
+        report = site.html(run).read_text(encoding="utf-8")
+        for target, observation_id in re.findall(r'<a class="obs-id" href="([^"#]+)#obs-([^"]+)">', report):
+            assert target == EXPLORER[lang], (run, target)
+            page = explorer[lang]
+            start = page.index(f'<tr id="obs-{observation_id}"')
+            assert f'href="../{run}.html"' in page[start:page.index("</tr>", start)], (run, observation_id)
+            linked += 1
+    assert linked > 100
+
+
 # -- in the browser ---------------------------------------------------------------------------------
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -94,7 +121,8 @@ WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def pages(layout: Layout) -> list[str]:
-    return ["index.html", "index.en.html", "build.html"] + [f"{run}.html" for run in reports(layout)]
+    return (["index.html", "index.en.html", "build.html"] + list(EXPLORER.values())
+            + [f"{run}.html" for run in reports(layout)])
 
 
 def ids_of(path: Path) -> set[str]:
@@ -246,7 +274,8 @@ def _screenshots_of_the_home_page_and_a_report(chromium, site):
         try:
             for page, name in (("index.html", "home-zh"), ("index.en.html", "home-en"),
                                (f"{SCREENSHOT_REPORT}.html", "report-zh"),
-                               (f"{SCREENSHOT_REPORT[:-2]}en.html", "report-en")):
+                               (f"{SCREENSHOT_REPORT[:-2]}en.html", "report-en"),
+                               (EXPLORER["zh"], "explorer-zh"), (EXPLORER["en"], "explorer-en")):
                 tab = watch.open(page)
                 path = SCREENSHOTS / f"{name}-{label}.png"
                 tab.screenshot(path=str(path), full_page=name.startswith("home"))

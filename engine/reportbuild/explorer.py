@@ -40,21 +40,37 @@ DOWNLOADS = ("observations.csv", "indicators.csv", "sources.csv", "scopes.csv", 
 WORKBOOK = "chengguan_tables.xlsx"
 # How the evidence table of a report names each observation it shows (chengguan.display.figures).
 _OBS_ID = re.compile(r'<code class="obs-id">([^<]+)</code>')
-# A run of Chinese in an English note ("read as 立案查处 …"): CJK characters and punctuation, with
-# the digits, dots and spaces between them.
-_HAN_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef…]+(?:[\s\d.…]*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef…]+)*")
+# In a note: a run of Chinese in an English note ("read as 立案查处 …": CJK characters and
+# punctuation, with the digits, dots and spaces between them), or a name from the tables
+# ("compare epidemic_site_code_checks (2022)": an indicator, observation or source id).
+_HAN = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef…]"
+_NOTE_TOKEN = re.compile(
+    r"(?P<quote>“[^“”]+”)"  # words quoted from a source: a quotation, whatever its punctuation
+    r"|(?P<file>\b[\w-]+(?:/[\w.-]+)*\.(?:md|csv|json|xlsx|parquet|txt|py|ipynb)\b)"
+    r"|(?P<id>\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b)"
+    rf"|(?P<han>{_HAN}+(?:[\s\d.…]*{_HAN}+)*)")
 
 
-def marked_terms(text: str, lang: str) -> Markup:
-    """``text`` escaped, with its runs of Chinese marked ``lang="zh"`` when the page is English:
-    the Chinese words an English note quotes are quotations, not the page's prose."""
-    if lang == "zh":
-        return escape(text)
+def marked_terms(text: str, lang: str, anchors: Mapping[str, str] | None = None) -> Markup:
+    """``text`` escaped, with the ids of the tables it names as code, linked to their place on the
+    page (``anchors``: id -> anchor), and, when the page is English, its runs of Chinese marked
+    ``lang="zh"``: the Chinese words an English note quotes are quotations, not the page's prose;
+    words in “…” are a quotation (``<q>``), file names code."""
     out, at = [], 0
-    for run in _HAN_RUN.finditer(text):
-        out.append(escape(text[at:run.start()]))
-        out.append(Markup('<span lang="zh">{}</span>').format(run.group()))
-        at = run.end()
+    for token in _NOTE_TOKEN.finditer(text):
+        if token.group("han") and lang == "zh":
+            continue
+        out.append(escape(text[at:token.start()]))
+        if token.group("quote"):
+            quoted = token.group()[1:-1]
+            out.append(Markup('<q lang="{}">{}</q>').format("zh" if re.search(_HAN, quoted) else "en", quoted))
+        elif token.group("han"):
+            out.append(Markup('<span lang="zh">{}</span>').format(token.group()))
+        elif anchors and token.group() in anchors:
+            out.append(Markup('<a href="#{}"><code>{}</code></a>').format(anchors[token.group()], token.group()))
+        else:
+            out.append(Markup("<code>{}</code>").format(token.group()))
+        at = token.end()
     out.append(escape(text[at:]))
     return Markup("").join(out)
 
@@ -82,8 +98,9 @@ class ReportRef:
     """A report as the explorer links it: the run to open, its title and language."""
 
     run: str
-    title: str
+    title: str  # a short name in the page's language (the manifest's title, or the district's name)
     lang: str | None
+    full_title: str = ""  # the report's own title, shown on hover
 
 
 def observations_in(page: str) -> set[str]:
@@ -91,7 +108,25 @@ def observations_in(page: str) -> set[str]:
     return {html.unescape(found) for found in _OBS_ID.findall(page)}
 
 
-def report_uses(runs: Sequence[SiteRun], outputs: Path) -> dict[str, dict[str, list[ReportRef]]]:
+_LANG_SUFFIX = re.compile(r"\s*\((?:zh|en)\)\s*$")
+
+
+def short_title(run: SiteRun, lang: str, scopes: Mapping[str, tuple[str, str]]) -> str:
+    """A report named briefly in ``lang``: a district profile by its district ("闵行区 · 区级概况",
+    "Minhang: district profile"), any other by its side of the manifest's "中文 · English (lang)"
+    title; the report's own title where the manifest's has no two sides."""
+    district = run.parameters.get("district")
+    if isinstance(district, str):
+        names = scopes.get(district, (district, district))
+        return f"{names[0]} · 区级概况" if lang == "zh" else f"{names[1]}: district profile"
+    sides = [_LANG_SUFFIX.sub("", side).strip() for side in run.title.split(" · ", 1)]
+    if len(sides) == 2 and all(sides):
+        return sides[0] if lang == "zh" else sides[1]
+    return run.shown_title
+
+
+def report_uses(runs: Sequence[SiteRun], outputs: Path,
+                scopes: Mapping[str, tuple[str, str]] | None = None) -> dict[str, dict[str, list[ReportRef]]]:
     """``{lang: {observation_id: [reports]}}``: for each page language, the reports whose evidence
     table (as last built, in any language) lists the observation, each linked in that language
     when it is built in it, else in the other."""
@@ -110,7 +145,7 @@ def report_uses(runs: Sequence[SiteRun], outputs: Path) -> dict[str, dict[str, l
             run = report.run_for(lang)
             if not run.has_report:
                 run = next((r for r in report.runs.values() if r.has_report), run)
-            ref = ReportRef(run.name, run.shown_title, run.lang)
+            ref = ReportRef(run.name, short_title(run, lang, scopes or {}), run.lang, run.shown_title)
             for obs_id in ids:
                 used[lang].setdefault(obs_id, []).append(ref)
     return used
@@ -159,7 +194,7 @@ TEXT: dict[str, dict[str, str]] = {
         "range": "区间",
         "reports": "引用它的报告",
         "no_reports": "无",
-        "chart": "{scope}，{status}：{n} 个数字的时间分布",
+        "chart": "{scope}，{status}：{n} 个数字的时间分布（单位：{unit}）",
         "chart_alt": "{indicator}（{scope}，{status}）：{points}",
         "colon": "：", "comma": "，", "semicolon": "；", "stop": "。",
     },
@@ -206,7 +241,7 @@ TEXT: dict[str, dict[str, str]] = {
         "range": "range",
         "reports": "Reports that use it",
         "no_reports": "none",
-        "chart": "{scope}, {status}: {n} figures over time",
+        "chart": "{scope}, {status}: {n} figures over time (unit: {unit})",
         "chart_alt": "{indicator} ({scope}, {status}): {points}",
         "colon": ": ", "comma": ", ", "semicolon": "; ", "stop": ".",
     },
@@ -288,6 +323,25 @@ def _years(start: date, end: date) -> list[int]:
     return list(range(start.year, end.year + 1))
 
 
+def range_text(low: float, high: float, fmt_range: Callable[[float, float, int], str]) -> str:
+    """The range as ``fmt_range`` writes it, with as many digits as its ends need to be written
+    exactly ("62,897.805–62,897.815" for the figure printed 62897.81, never "62,897.8–62,897.8");
+    one number when the ends are equal."""
+    def exact(text: str, value: float) -> bool:
+        try:
+            return math.isclose(float(text.strip("≥ ").replace(",", "")), value, rel_tol=1e-12, abs_tol=1e-12)
+        except ValueError:
+            return False
+
+    text = fmt_range(low, high, 6)
+    for digits in range(6, 16):
+        text = fmt_range(low, high, digits)
+        ends = text.split("–")
+        if exact(ends[0], low) and (len(ends) == 1 or exact(ends[1], high)):
+            return text
+    return text
+
+
 def build_model(data_dir: Path, lang: str, uses: Mapping[str, Sequence[ReportRef]]) -> dict[str, Any]:
     """What the page of ``lang`` shows: domains with their indicators and rows, filter choices, counts."""
     from chengguan.display import fmt_period, fmt_range, fmt_value, text_lang
@@ -309,7 +363,8 @@ def build_model(data_dir: Path, lang: str, uses: Mapping[str, Sequence[ReportRef
     ranges = bounds(obs)
     sources = load_sources(data_dir)
     titles = dict(zip(sources.source_id, source_titles(sources, lang), strict=True))
-    hrefs = {row.source_id: safe_href(_text(row.url)) for row in sources.itertuples()}
+    folder = Path(page_path(lang)).parent.as_posix()  # the page's folder in outputs/, for relative links
+    hrefs = {row.source_id: safe_href(_text(row.url), folder) for row in sources.itertuples()}
     catalog = load_indicators(data_dir)
     names = dict(zip(catalog.indicator_id, catalog[f"name_{lang}"], strict=True))
     other = "en" if lang == "zh" else "zh"
@@ -320,7 +375,7 @@ def build_model(data_dir: Path, lang: str, uses: Mapping[str, Sequence[ReportRef
         indicators[item.indicator_id] = Indicator(
             indicator_id=item.indicator_id, name=_text(getattr(item, f"name_{lang}")),
             other_name=_text(getattr(item, f"name_{other}")), domain_id=item.domain_id,
-            unit=unit_label(item.unit, lang),
+            unit=unit_label(item.unit, lang, count=2),  # "cases", not "case(s)"
             definition=_text(item.description), note=_text(getattr(item, f"note_{lang}")),
             parent=(parent, _text(names.get(parent, parent))) if parent else None)
     points: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
@@ -333,7 +388,7 @@ def build_model(data_dir: Path, lang: str, uses: Mapping[str, Sequence[ReportRef
             period=fmt_period(row.period_start, row.period_end, lang, open_end=bool(row.end_open)),
             status=row.status, status_label=labels[f"status.{row.status}"],
             value=fmt_value(row.value, row.unit, row.qualifier, lang),
-            printed=_text(row.number_text), range=fmt_range(low, high, 6),
+            printed=_text(row.number_text), range=range_text(low, high, fmt_range),
             quote=_text(row.quote), quote_lang=text_lang(row.quote), section=_text(row.section),
             source_id=row.source_id, source=_text(titles.get(row.source_id, row.source_id)),
             source_lang=text_lang(titles.get(row.source_id, row.source_id)),
@@ -350,7 +405,8 @@ def build_model(data_dir: Path, lang: str, uses: Mapping[str, Sequence[ReportRef
             item = indicators[indicator_id]
             scope_name = scope_names[scope_id]
             words = TEXT[lang]
-            caption = words["chart"].format(scope=scope_name, status=labels[f"status.{status}"], n=len(series))
+            caption = words["chart"].format(scope=scope_name, status=labels[f"status.{status}"], n=len(series),
+                                            unit=item.unit)
             alt = words["chart_alt"].format(indicator=item.name, scope=scope_name, status=labels[f"status.{status}"],
                                             points=words["semicolon"].join(p[6] for p in series))
             item.charts.append(Chart(scope_id, chart_svg(series, caption, alt, item.unit)))
@@ -451,8 +507,7 @@ def chart_svg(points: Sequence[tuple[Any, ...]], caption: str, alt: str, unit: s
                          f'y2="{y(high):.1f}"/>')
         parts.append(f'<circle cx="{middle:.1f}" cy="{y(value):.1f}" r="3.2"/></g>')
     parts.append(f'<line class="axis" x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}"/></svg>')
-    return (f'<figure class="chart">{"".join(parts)}<figcaption>{e(caption)} '
-            f'<span class="unit">({e(unit)})</span></figcaption></figure>')
+    return f'<figure class="chart">{"".join(parts)}<figcaption>{e(caption)}</figcaption></figure>'
 
 
 # -- the pages ----------------------------------------------------------------------------------
@@ -465,10 +520,14 @@ def render_explorer(data_dir: Path, lang: str, uses: Mapping[str, Sequence[Repor
     model = build_model(data_dir, lang, uses)
     other = "en" if lang == "zh" else "zh"
     present = set(downloads)
-    env = _environment()
-    env.filters.setdefault("terms", marked_terms)
-    return env.get_template("explorer.html.j2").render(
-        lang=lang, other=other, t=TEXT[lang], pages=PAGES, home=HOME, **model,
+    anchors = {i.indicator_id: f"ind-{i.indicator_id}" for d in model["domains"] for i in d.indicators}
+    anchors.update({r.obs_id: f"obs-{r.obs_id}" for d in model["domains"] for i in d.indicators for r in i.rows})
+
+    def terms(text: str, in_lang: str = lang) -> Markup:
+        return marked_terms(text, in_lang, anchors)
+
+    return _environment().get_template("explorer.html.j2").render(
+        lang=lang, other=other, t=TEXT[lang], pages=PAGES, home=HOME, terms=terms, **model,
         downloads=[name for name in DOWNLOADS if name in present],
         workbook=WORKBOOK if WORKBOOK in present else None,
         css=asset("base.css") + asset("explorer.css"), js=asset("explorer.js"))
@@ -477,7 +536,9 @@ def render_explorer(data_dir: Path, lang: str, uses: Mapping[str, Sequence[Repor
 def write_explorer(runs: Sequence[SiteRun], data_dir: Path, outputs: Path,
                    write: Callable[[Path, str], Any]) -> list[Path]:
     """Write both explorer pages into ``outputs/data/`` where their text changed; the paths written."""
-    uses = report_uses(runs, outputs)
+    from reportbuild.site import read_site_info
+
+    uses = report_uses(runs, outputs, read_site_info(data_dir, outputs, None).scopes)
     folder = (outputs / page_path("zh")).parent
     folder.mkdir(parents=True, exist_ok=True)
     names = sorted(p.name for p in folder.iterdir() if p.is_file())
