@@ -15,8 +15,8 @@ import pytest
 from fixtures.project import layout_of, make_project, run_build
 
 from reportbuild.guard import BuildLock
+from reportbuild.messages import Result
 from reportbuild.state import BuildState
-from reportbuild.workers import Result
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 
 from reportbuild.guard import atomic_write_text
 from reportbuild.guard import BuildLock, BuildLocked
+from reportbuild.messages import Failure, Result, Started
 from reportbuild.progress import Progress, summary_table
-from reportbuild.workers import Failure, Result, Started
 
 
 class Clock:

@@ -23,11 +23,11 @@ from chengguan.params import ParameterError
 from reportbuild.guard import BuildLock, BuildLocked, OutputsUnwritable
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run, load_manifest, validate_runs
+from reportbuild.messages import Result, Started, Task
 from reportbuild.plan import Action, Decision, digest, library_sources, plan, read_digests, tree_digest
 from reportbuild.progress import Progress, summary_table
 from reportbuild.site import read_site_info, site_run, write_site
 from reportbuild.state import BuildState, RunRecord
-from reportbuild.workers import Result, Started, Task
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Signals that stop a build the way Ctrl-C does; the exit code is 128 + the signal's number

@@ -20,13 +20,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from reportbuild.messages import Failure, Result, Started, Task
 from reportbuild.workers import (
     Event,
-    Failure,
     Output,
-    Result,
-    Started,
-    Task,
     WorkerConfig,
     commit,
     engine_failure,

@@ -15,7 +15,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from reportbuild.kernels import Kernel, traced_reads
-from reportbuild.workers import Failure
+from reportbuild.messages import Failure
 
 INJECTED_TAG = "injected-parameters"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

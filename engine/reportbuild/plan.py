@@ -13,19 +13,16 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chengguan.text import TEXT_SUFFIX
 from reportbuild.layout import Layout
 from reportbuild.manifest import Manifest, ManifestError, Run
-
-if TYPE_CHECKING:  # state.py imports Fingerprint from here
-    from reportbuild.state import BuildState
-
+from reportbuild.state import EXECUTION_REASONS, BuildState, Fingerprint
 
 # Distributions whose versions can change what a notebook computes or how it executes.
 EXECUTION_PACKAGES = (
@@ -34,21 +31,6 @@ EXECUTION_PACKAGES = (
 )
 # Distributions that only change the HTML rendering (a change re-renders, never re-executes).
 RENDER_PACKAGES = ("nbconvert", "mistune", "pygments", "jupyterlab_pygments", "bleach")
-
-# Reasons, in the order they are reported.
-EXECUTION_REASONS = {
-    "code": "notebook code changed",
-    "params": "params changed",
-    "data": "data changed",
-    "library": "library changed",
-    "packages": "packages changed",
-    "kernel": "kernel changed",
-    "fonts": "fonts changed",
-}
-RENDER_REASONS = {
-    "markdown": "markdown changed",
-    "render": "rendering changed",
-}
 
 
 def digest(value: Any) -> str:
@@ -204,36 +186,6 @@ def kernel_digest(name: str) -> str:
     spec = kernelspec_file(name)
     text = spec.read_text(encoding="utf-8") if spec else None
     return digest([name, text, sys.version])
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """Digests of everything one run depends on."""
-
-    code: str
-    markdown: str
-    params: str
-    data: str
-    library: str
-    packages: str
-    kernel: str
-    fonts: str
-    render: str
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> Fingerprint | None:
-        if not data or set(data) != set(cls.__dataclass_fields__):
-            return None  # written by an older engine: treat as no previous output
-        return cls(**data)
-
-    def execution_changes(self, old: Fingerprint) -> list[str]:
-        return [reason for key, reason in EXECUTION_REASONS.items() if getattr(self, key) != getattr(old, key)]
-
-    def render_changes(self, old: Fingerprint) -> list[str]:
-        return [reason for key, reason in RENDER_REASONS.items() if getattr(self, key) != getattr(old, key)]
 
 
 # -- the plan --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from reportbuild.workers import Result, Started
+from reportbuild.messages import Result, Started
 
 
 class Progress:

@@ -1,16 +1,65 @@
-"""The build state (``outputs/.build/state.json``): what each run was last built from, and how it went."""
+"""The build state (``outputs/.build/state.json``): what each run was last built from, and how it went.
+
+A run's :class:`Fingerprint` (one digest per kind of input) is the state's vocabulary: ``plan.py``
+computes today's and compares it with the one recorded here.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportbuild.guard import atomic_write_text
-from reportbuild.plan import Fingerprint
 
 FORMAT = 1
+
+# Reasons, in the order they are reported.
+EXECUTION_REASONS = {
+    "code": "notebook code changed",
+    "params": "params changed",
+    "data": "data changed",
+    "library": "library changed",
+    "packages": "packages changed",
+    "kernel": "kernel changed",
+    "fonts": "fonts changed",
+}
+RENDER_REASONS = {
+    "markdown": "markdown changed",
+    "render": "rendering changed",
+}
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Digests of everything one run depends on."""
+
+    code: str
+    markdown: str
+    params: str
+    data: str
+    library: str
+    packages: str
+    kernel: str
+    fonts: str
+    render: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Fingerprint | None:
+        if not data or set(data) != set(cls.__dataclass_fields__):
+            return None  # written by an older engine: treat as no previous output
+        return cls(**data)
+
+    def execution_changes(self, old: Fingerprint) -> list[str]:
+        return [reason for key, reason in EXECUTION_REASONS.items() if getattr(self, key) != getattr(old, key)]
+
+    def render_changes(self, old: Fingerprint) -> list[str]:
+        return [reason for key, reason in RENDER_REASONS.items() if getattr(self, key) != getattr(old, key)]
 
 
 @dataclass

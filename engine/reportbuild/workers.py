@@ -1,5 +1,5 @@
-"""Parallel build workers: the messages they exchange with the coordinator, the worker process
-(executes and renders runs until told to stop), and the pool that runs tasks on them.
+"""Parallel build workers: the worker process (executes and renders runs until told to stop) and
+the pool that runs tasks on them; the messages they exchange with the coordinator are in messages.py.
 
 Each worker pays the start-up costs once (papermill, nbclient and nbconvert imports, the HTML
 template) and keeps one warm kernel ahead (see kernels.py). It never imports the Jupyter server.
@@ -17,75 +17,14 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
 from reportbuild.guard import OutputsUnwritable
-
-
-@dataclass(frozen=True)
-class Task:
-    """One run for a worker: execute then render, or only re-render the stored notebook."""
-
-    run: str
-    notebook: str  # stem
-    notebook_path: str
-    parameters: dict[str, Any]
-    title: str
-    description: str
-    show_code: bool
-    timeout: float
-    execute: bool  # False: re-render the stored executed notebook with the new markdown
-    ipynb: str
-    html: str
-    failed: str
-    metadata: dict[str, Any] = field(default_factory=dict)  # stored under nb.metadata.chengguan
-    results: str = ""  # where the key results go (<run>.results.json)
-    links: dict[str, Any] = field(default_factory=dict)  # the report's top bar (render.PageLinks)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Where and how a run failed, in terms of the source notebook."""
-
-    notebook: str  # path as shown to the user
-    kind: str  # "error" | "timeout" | "dead kernel" | "engine"
-    message: str  # "ZeroDivisionError: division by zero"
-    cell: int | None = None  # 1-based position among the source notebook's cells
-    line: int | None = None  # 1-based line within the cell
-    source_line: str | None = None
-
-    def describe(self) -> str:
-        where = self.notebook
-        if self.cell is not None:
-            where += f", cell {self.cell}"
-        if self.line is not None:
-            where += f", line {self.line}"
-        text = f"{where}: {self.kind}"
-        if self.source_line is not None:
-            text += f" in `{self.source_line.strip()}`"
-        return f"{text}\n    {self.message}"
-
-
-@dataclass(frozen=True)
-class Result:
-    run: str
-    status: str  # "ran" | "re-rendered" | "failed"
-    seconds: float
-    failure: Failure | None = None
-    warnings: tuple[str, ...] = ()
-    degraded: bool = False  # built, but not fully in its language (e.g. no CJK font for a zh report)
-    reads: tuple[str, ...] | None = None  # data files the notebook read, relative to data/ (None: unknown)
-
-
-@dataclass(frozen=True)
-class Started:
-    run: str
-    worker: int
-
+from reportbuild.messages import Failure, Result, Started, Task
 
 # -- the worker process ----------------------------------------------------------------------
 
