@@ -266,13 +266,26 @@ def test_invalid_tables_are_not_exported(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_a_cell_that_looks_like_a_formula_is_refused_and_nothing_exported(tmp_path: Path) -> None:
+    """The CSV downloads keep cells exact, so text a spreadsheet would run is refused upstream."""
+    data = make_data_dir(tmp_path)
+    formula = '=HYPERLINK("http://example.invalid","click")'
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", formula)
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_en", formula)
+    out = tmp_path / "out"
+    with pytest.raises(ExportRefused) as refused:
+        export(out, data)
+    assert {p.rule for p in refused.value.problems} == {"no-formula"}
+    assert not out.exists() or not list(out.iterdir())
+
+
 def test_a_cell_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: Path) -> None:
     data = make_data_dir(tmp_path)
     formula = '=HYPERLINK("http://example.invalid","click")'
     set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", formula)
     set_cell(data, "observations", "illegal_building_cases_2022", "note_en", formula)
     out = tmp_path / "out"
-    export(out, data)
+    export(out, data, validate=False)  # the workbook's own guard, behind validation's
     sheet = load_workbook(out / WORKBOOK)["observations"]
     notes = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert formula in notes

@@ -401,3 +401,76 @@ def test_reach_is_a_floor_in_a_target_only(data: Path) -> None:
         f"data/observations.csv:{line}: column qualifier: 'at_least' is not what the quote says "
         "(the parser reads exact from '达到 98%') [qualifier-matches-quote]"
     ]
+
+
+# -- issue 20: links, empty tables, formulas ---------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(document.domain)", "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)",
+    "file:///etc/passwd", "//evil.example/x", "www.shanghai.gov.cn/x",
+])
+def test_a_source_url_that_is_not_http_is_refused_with_its_line(data: Path, url: str) -> None:
+    set_cell(data, "sources", PRIMARY, "url", url)
+    problems = validate(data)
+    assert [(p.file, p.line, p.column, p.rule) for p in problems] == [
+        ("data/sources.csv", 2, "url", "url-scheme")]
+    assert str(problems[0]).startswith("data/sources.csv:2: column url: ")
+
+
+def test_an_event_url_that_is_not_http_is_refused(data: Path) -> None:
+    (event, *_) = read_table(data, "events")
+    set_cell(data, "events", event["event_id"], "end_url", "data:text/html,x")
+    assert [(p.file, p.line, p.column, p.rule) for p in validate(data)] == [
+        ("data/events.csv", 2, "end_url", "url-scheme")]
+
+
+@pytest.mark.parametrize(("table", "dependents"), [
+    ("observations", "data/supplementary_map.csv"),
+    ("indicators", "data/observations.csv, data/supplementary_map.csv"),
+    ("sources", "data/observations.csv, data/exclusions.csv, data/recognitions.csv, "
+                "data/supplementary_map.csv"),
+])
+@pytest.mark.parametrize(("content", "what"), [
+    ("", "is empty (no header, no rows)"), ("\ufeff\n\n", "is empty (no header, no rows)"),
+    (None, "has a header but no rows"),
+])
+def test_an_empty_table_is_one_problem(data: Path, table: str, dependents: str,
+                                       content: str | None, what: str) -> None:
+    path = data / f"{table}.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0] + "\n"
+    path.write_text(header if content is None else content, encoding="utf-8")
+    assert messages(data) == [
+        f"data/{table}.csv: {what}; what refers to it ({dependents}) is not checked against it "
+        f"until it is fixed [empty-table]"]
+
+
+def test_an_unreadable_table_is_one_problem(data: Path) -> None:
+    (data / "indicators.csv").write_bytes(bytes(range(256)) * 40)  # binary
+    (problem,) = validate(data)
+    assert (problem.file, problem.rule) == ("data/indicators.csv", "encoding")
+    assert "is not checked against it until it is fixed" in problem.message
+
+
+def test_a_table_of_another_kind_is_one_problem(data: Path) -> None:
+    (data / "indicators.csv").write_bytes((data / "scopes.csv").read_bytes())
+    assert messages(data) == [
+        "data/indicators.csv:1: has no column indicator_id in its header (it reads: scope_id, "
+        "kind, name_zh, name_en); the columns of indicators.csv are indicator_id, domain_id, "
+        "name_zh, name_en, unit, description, parent_id, note_zh, note_en; what refers to it "
+        "(data/observations.csv, data/supplementary_map.csv) is not checked against it until it "
+        "is fixed [header]"]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])  # "\r": a line break, its own rule
+def test_text_a_spreadsheet_reads_as_a_formula_is_refused(data: Path, start: str) -> None:
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_en", f"{start}1+1")
+    set_cell(data, "observations", "illegal_building_cases_2022", "note_zh", "注")
+    (problem,) = validate(data)
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "data/observations.csv", 2, "note_en", "no-formula")
+
+
+def test_the_real_data_has_no_formula_text_and_only_web_urls() -> None:
+    # The rule refuses nothing real: no quote, note or name of data/ begins with = + - @.
+    assert [p for p in validate(paths.data_dir()) if p.rule in {"no-formula", "url-scheme"}] == []

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chengguan.links import unlink_unsafe
 from chengguan.text import PROSE_METADATA
 from reportbuild.results import KEY_RESULTS_TAG
 
@@ -380,6 +381,9 @@ def render_report(nb: Any, *, lang: str | None, fallback_title: str, links: Page
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     body = decode_references(body)
     body = _align_dataframes(body)
+    # The last gate for links from the data: whatever a notebook printed, no address other than
+    # http/https or a link inside outputs/ stays an href/src (chengguan.links).
+    body = unlink_unsafe(body)
     found = headings(body)
     title = next((t for level, _a, t in found if level == 1), fallback_title)
     toc = toc_tree(found)

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chengguan.links import safe_href, unlink_unsafe  # the one gate for links from the data
 from reportbuild.render import PageLinks
 from reportbuild.results import headline
 
@@ -100,6 +101,12 @@ class Source:
     doc_number: str
     issued: str
     url: str
+
+    @property
+    def href(self) -> str | None:
+        """``url`` when :func:`chengguan.links.safe_href` lets it be a link (http/https), else None:
+        the title is then shown unlinked."""
+        return safe_href(self.url)
 
 
 @dataclass(frozen=True)
@@ -392,17 +399,18 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
     cite = text["cite_example"].format(
         title=example.shown_title if example else "…", date=_date(example.built_at if example else None) or "…",
         commit=((example.commit if example else None) or "…")[:10], source=source_text)
-    return _environment().get_template("home.html.j2").render(
+    # unlink_unsafe: the last gate after the template's own (safe_href on the primary source).
+    return unlink_unsafe(_environment().get_template("home.html.j2").render(
         lang=lang, other="en" if lang == "zh" else "zh", t=text, home=HOME, build_page=BUILD_PAGE,
         topics=topics, districts=districts, scopes=info.scopes, info=info, cite=cite, explorer=EXPLORER,
         downloads=grouped_downloads(info.data_files),
-        latest=_date(latest), css=asset("base.css") + asset("home.css"), js=asset("filter.js"))
+        latest=_date(latest), css=asset("base.css") + asset("home.css"), js=asset("filter.js")))
 
 
 def render_build_page(runs: Sequence[SiteRun], info: SiteInfo) -> str:
     """Build metadata of every run: status, time, duration, parameters, commit, last error."""
-    return _environment().get_template("build.html.j2").render(
-        runs=runs, info=info, home=HOME, css=asset("base.css") + asset("home.css"))
+    return unlink_unsafe(_environment().get_template("build.html.j2").render(
+        runs=runs, info=info, home=HOME, css=asset("base.css") + asset("home.css")))
 
 
 def write_site(runs: Sequence[SiteRun], info: SiteInfo, outputs: Path, write: Any) -> list[Path]:

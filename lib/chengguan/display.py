@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from chengguan.links import safe_href
 from chengguan.tables import load_labels, source_titles, tables_read
 from chengguan.theme import bar_grids
 from chengguan.units import unit_label
@@ -162,8 +163,11 @@ def span(value: Any, tag: str = "span") -> str:
 
 
 def _link(title: str, url: str | None) -> str:
-    if url and re.match(r"https?://", url):
-        return f'<a href="{esc(url)}" rel="noopener">{span(title)}</a>'
+    """``title`` linked to ``url`` when :func:`chengguan.links.safe_href` accepts it (http/https
+    only: a ``javascript:`` address from the data must never become a live link), else unlinked."""
+    href = safe_href(url)
+    if href is not None:
+        return f'<a href="{esc(href)}" rel="noopener">{span(title)}</a>'
     return span(title)
 
 

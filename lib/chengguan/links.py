@@ -20,13 +20,14 @@ the scheme), scheme-relative ``//host`` links, absolute paths, backslashes (brow
 
 from __future__ import annotations
 
+import html
 import math
 import posixpath
 import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["safe_href", "is_web_url", "WEB_SCHEMES"]
+__all__ = ["safe_href", "is_web_url", "unlink_unsafe", "WEB_SCHEMES"]
 
 WEB_SCHEMES = ("http", "https")
 """The only schemes an absolute link may have."""
@@ -46,6 +47,8 @@ def _clean(url: object) -> str | None:
         return None
     for ch in text:
         if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return None
+        if ch in '"<>`':  # never in a URL (RFC 3986 has them percent-encoded); an attribute breakout
             return None
     return text
 
@@ -98,3 +101,43 @@ def safe_href(url: str | None, base: str = "") -> str | None:
     if ":" in path.split("/", 1)[0]:
         return None
     return text if _inside_outputs(path, base) else None
+
+
+# -- a finished page --------------------------------------------------------------------------
+
+# The attributes whose value a browser follows or fetches.
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background",
+                   "data", "cite", "srcset")
+_TAG = re.compile(
+    r"""<([A-Za-z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)(\s*/?)>""")
+_ATTRIBUTE = re.compile(
+    r"""(\s+)([^\s"'>/=]+)(?:(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+# Images embedded by the build (charts are PNG in the page): raster types only, never SVG/HTML.
+_EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.IGNORECASE)
+
+
+def unlink_unsafe(page: str, base: str = "") -> str:
+    """``page`` (HTML) with every link or resource address that :func:`safe_href` refuses removed
+    (the attribute goes, the element and its text stay): the last gate of a rendered page, after
+    the helpers that should already have refused them. ``<img src>`` may also hold an embedded
+    PNG/JPEG/GIF/WebP image (``data:image/png;base64,...``). ``base`` as for :func:`safe_href`."""
+
+    def attribute(tag: str, match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        if name not in _URL_ATTRIBUTES or match.group(4) is None:
+            return match.group(0)
+        raw = match.group(4)
+        value = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
+        if name == "srcset":  # "a.png 1x, b.png 2x": every address must pass
+            urls = [part.strip().split()[0] for part in value.split(",") if part.strip()]
+            return match.group(0) if urls and all(safe_href(u, base) for u in urls) else ""
+        if tag == "img" and name == "src" and _EMBEDDED_IMAGE.fullmatch(value.strip()):
+            return match.group(0)
+        return match.group(0) if safe_href(value, base) is not None else ""
+
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(1).lower()
+        attributes = _ATTRIBUTE.sub(lambda m: attribute(name, m), match.group(2))
+        return f"<{match.group(1)}{attributes}{match.group(3)}>"
+
+    return _TAG.sub(tag, page)

@@ -39,6 +39,7 @@ from typing import Any
 
 from chengguan import paths
 from chengguan.curation import datapackage
+from chengguan.links import safe_href
 from chengguan.tables import schema
 from chengguan.tables.io import CsvFile, read_csv
 from chengguan.tables.schema import Field, TableSchema
@@ -165,6 +166,7 @@ def _workbook(tables: dict[str, CsvFile], data_dir: Path, file: Any) -> None:
         if len(line) == 1 or (line and line[0] in {"table", "source_id"}):
             for cell in readme[readme.max_row]:
                 cell.font = bold
+    _link_urls(readme)
     for column, width in zip("ABCDEF", (24, 40, 12, 10, 70, 40)):
         readme.column_dimensions[column].width = width
     for row in readme.iter_rows():
@@ -193,6 +195,24 @@ def _append(sheet: Any, values: list[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"
+
+
+def _link_urls(readme: Any) -> None:
+    """Make the README sheet's source addresses clickable, each only when
+    :func:`chengguan.links.safe_href` accepts it (http/https): a spreadsheet follows any scheme a
+    hyperlink names, so a ``javascript:`` or ``file:`` address stays plain text."""
+    url_column = None
+    for row in readme.iter_rows():
+        first = row[0].value
+        if first == "source_id":  # the header of the sources list names its url column
+            url_column = next((c.column for c in row if c.value == "url"), None)
+        elif first is None or url_column is None:
+            url_column = None  # a blank line ends the list
+        else:
+            cell = readme.cell(row=row[0].row, column=url_column)
+            href = safe_href(cell.value) if isinstance(cell.value, str) else None
+            if href is not None:
+                cell.hyperlink = href
 
 
 def _width(field: Field) -> int:

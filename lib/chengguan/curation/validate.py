@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chengguan import paths, sources
+from chengguan import paths, sources, units
+from chengguan.links import is_web_url
 from chengguan.tables import schema
 from chengguan.tables.io import CsvFile, Row, TableReadError, read_csv
 from chengguan.tables.schema import Field, TableSchema, type_problem
@@ -25,6 +26,12 @@ if TYPE_CHECKING:  # the parser itself is imported when a validation runs, not w
     from chengguan.quantities import Quantity
 
 _SHOWN = 80  # longer values are shortened in messages; the line number finds the rest
+
+# What a spreadsheet reads as the start of a formula when it opens a CSV (OWASP "CSV injection":
+# = + - @, and tab or carriage return before them). The downloads keep every cell exact for the
+# programs that read them, so no such text is prefixed or quoted there: validation refuses it in
+# text cells instead (no quote, note or name of the data begins with one; numbers may be signed).
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,19 @@ class _Validation:
                 value = row[column]
         self.problems.append(Problem(self.shown(table), line, column, value, message, rule))
 
+    def unchecked(self, name: str) -> str:
+        """The tail of the one message for a table that is missing, unreadable or empty: the
+        tables whose references to it are not checked until it is fixed."""
+        users = [t.name for t in schema.TABLES
+                 if t.name != name and any(k.target_table == name for k in t.foreign_keys)]
+        if name == "sources":  # quotes are checked against the sources' stored text
+            users += [t.name for t in schema.TABLES
+                      if "quote" in t.columns and "source_id" in t.columns and t.name not in users]
+        if not users:
+            return ""
+        return ("; what refers to it (" + ", ".join(self.shown(u) for u in users)
+                + ") is not checked against it until it is fixed")
+
     def ok(self, table: str, row: Row, *columns: str) -> bool:
         """Whether the named cells passed the structural checks and are not empty."""
         failed = self.bad.get((table, row.line), set())
@@ -116,27 +136,50 @@ class _Validation:
             path = self.data_dir / table.filename
             if not path.is_file():
                 self.problems.append(
-                    Problem(self.shown(table.name), None, None, None, "file is missing", "file")
+                    Problem(self.shown(table.name), None, None, None,
+                            "file is missing" + self.unchecked(table.name), "file")
                 )
                 continue
             try:
-                self.files[table.name] = read_csv(path, self.shown(table.name))
+                csv_file = read_csv(path, self.shown(table.name))
             except TableReadError as error:
                 # The table is unreadable as a whole: one problem, and no cascade from its rows.
                 self.problems.append(Problem(self.shown(table.name), error.line, None, None,
-                                             error.message, error.rule))
+                                             error.message + self.unchecked(table.name),
+                                             error.rule))
                 continue
+            if not csv_file.header or not len(csv_file):
+                # Empty or header-only: one problem, not one per missing column or per row of
+                # every table that refers to it (an empty observations.csv gave 83).
+                what = ("is empty (no header, no rows)" if not csv_file.header
+                        else "has a header but no rows")
+                self.problems.append(Problem(self.shown(table.name), None, None, None,
+                                             what + self.unchecked(table.name), "empty-table"))
+                continue
+            if table.primary_key not in csv_file.header:
+                # Without its key column no row can be named or referred to: a table of another
+                # kind, or a header lost in editing. One problem, as for an unreadable file.
+                shown_header = ", ".join(csv_file.header[:6]) + (", …" if len(csv_file.header) > 6 else "")
+                self.problems.append(Problem(
+                    self.shown(table.name), 1, None, None,
+                    f"has no column {table.primary_key} in its header (it reads: {shown_header}); "
+                    f"the columns of {table.filename} are {', '.join(table.columns)}"
+                    + self.unchecked(table.name), "header"))
+                continue
+            self.files[table.name] = csv_file
             self.check_structure(table)
         for table in schema.TABLES:
             if table.name in self.files:
                 self.check_foreign_keys(table)
         self.check_sources()
         self.check_indicators()
+        self.check_series()
         self.check_observations()
         self.check_exclusions()
         self.check_periods("recognitions")
         self.found_quotes("recognitions")
         self.check_supplementary_map()
+        self.check_events()
         order = {self.shown(t.name): i for i, t in enumerate(schema.TABLES)}
         # Stable sort: within a line, problems keep the order the checks found them in.
         return sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
@@ -194,6 +237,16 @@ class _Validation:
         problem = type_problem(field, value)
         if problem:
             self.report(table, row, field.name, problem, "type")
+        elif field.url and not is_web_url(value):
+            self.report(table, row, field.name,
+                        "is not an http or https address: pages show it as a link, and any "
+                        "other scheme (javascript:, data:, file:...) would run or open from a "
+                        "click", "url-scheme")
+        elif field.type == "string" and value[0] in FORMULA_STARTS:
+            self.report(table, row, field.name,
+                        f"begins with {value[0]!r}, which a spreadsheet opening the CSV download "
+                        f"reads as a formula; no real text needs it here: quote from the next "
+                        f"character or reword", "no-formula")
         elif field.plain and (markup := schema.MARKUP.search(value)):
             self.report(table, row, field.name,
                         f"holds markup ({markup.group()!r}): names and labels are plain text, "
@@ -290,6 +343,42 @@ class _Validation:
             if _in_cycle(row["indicator_id"], rows):
                 self.report("indicators", row, "parent_id",
                             "leads back to this indicator (parents form a cycle)", "parent-cycle")
+
+    # -- series ---------------------------------------------------------------------------------
+
+    def check_series(self) -> None:
+        """The indicators of one series count one thing: each counts the series' unit, or is a
+        bare number (``count``: the source printed no counting word) of the same thing, and the
+        series' unit is the unit of at least one of them. Every series has an indicator."""
+        series = {row["series_id"]: row for row in self.files.get("series", ())}
+        members: dict[str, list[Row]] = defaultdict(list)
+        for row in self.files.get("indicators", ()):
+            if self.ok("indicators", row, "series_id") and row["series_id"] in series:
+                members[row["series_id"]].append(row)
+        for series_id, row in series.items():
+            if not members.get(series_id):
+                self.report("series", row, "series_id", "is the series of no indicator of "
+                            f"{self.shown('indicators')}", "series-used")
+                continue
+            if not self.ok("series", row, "unit"):
+                continue
+            unit = row["unit"]
+            counted = [m for m in members[series_id] if self.ok("indicators", m, "unit")]
+            agreeing = [m for m in counted if m["unit"] == unit]
+            for member in counted:
+                if member["unit"] in (unit, units.COUNT):
+                    continue
+                like = (f", like {agreeing[0]['indicator_id']} on line {agreeing[0].line}"
+                        if agreeing else "")
+                self.report("indicators", member, "unit",
+                            f"is not the unit of its series {series_id} ({unit}"
+                            f"{like}): one series counts one thing in one unit; give the "
+                            f"indicator its own series, or fix the unit", "series-same-unit")
+            if counted and not agreeing and all(m["unit"] == units.COUNT for m in counted):
+                self.report("series", row, "unit",
+                            f"is the unit of none of its indicators (they are all bare numbers, "
+                            f"count): write count, or the unit an indicator reads",
+                            "series-same-unit")
 
     # -- observations ---------------------------------------------------------------------------
 
@@ -414,6 +503,32 @@ class _Validation:
             self.report("observations", observation, "quote",
                         f"is not in the phrase of its raw row {where} ({raw['phrase']!r})",
                         "supplementary-observation")
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def check_events(self) -> None:
+        """An emergency is a period, dated at both ends by quotes; a law, reform or policy takes
+        effect on one day (period_end = period_start) and has no end quote."""
+        self.check_periods("events")
+        end = ("end_quote", "end_url", "end_publisher")
+        for row in self.files.get("events", ()):
+            if not self.ok("events", row, "kind"):
+                continue
+            if row["kind"] == "emergency":
+                for column in end:
+                    if row[column] == "" and column not in self.bad.get(("events", row.line), ()):
+                        self.report("events", row, column, "is empty: an emergency is dated at "
+                                    "its end by a quote too", "event-dates")
+                continue
+            if self.ok("events", row, "period_start", "period_end") \
+                    and row["period_end"] != row["period_start"]:
+                self.report("events", row, "period_end",
+                            f"is not period_start ({row['period_start']}): a {row['kind']} takes "
+                            f"effect on one day", "event-dates")
+            for column in end:
+                if row[column] != "" and column not in self.bad.get(("events", row.line), ()):
+                    self.report("events", row, column, f"is given, but a {row['kind']} has no "
+                                "end: leave it empty", "event-dates")
 
     # -- shared ---------------------------------------------------------------------------------
 

@@ -47,6 +47,9 @@ class Field:
     # Free text that may run over several lines; in any other cell a line break means a quote
     # left open that swallowed the rows after it.
     multiline: bool = False
+    # A web address that pages show as a link: only an absolute http/https URL may stand here
+    # (chengguan.links.is_web_url); a javascript: or data: address would be a script once clicked.
+    url: bool = False
 
 
 # What a name or label may not hold: HTML tags, entities and Markdown code spans. Quotes and
@@ -149,7 +152,8 @@ SOURCES = TableSchema(
         Field("issuer", "string", "Who published it.", required=True, plain=True),
         Field("doc_number", "string", "Official document number (文号), when it has one."),
         Field("issued", "date", "Date of issue or publication (YYYY-MM-DD)."),
-        Field("url", "string", "Public address of the document.", unique=True),
+        Field("url", "string", "Public address of the document.", unique=True,
+              url=True),
         _ref("scope_id", "area or unit the document reports on"),
         Field("kind", "string", "What kind of document it is.", required=True,
               enum=("official_report", "district_report", "news_release", "news_article",
@@ -347,10 +351,12 @@ EVENTS = TableSchema(
         Field("period_start", "date", "First day.", required=True),
         Field("period_end", "date", "Last day (inclusive).", required=True),
         Field("start_quote", "string", "Sentence that dates the start, verbatim.", required=True),
-        Field("start_url", "string", "Page of the start quote.", required=True),
+        Field("start_url", "string", "Page of the start quote.", required=True,
+              url=True),
         Field("start_publisher", "string", "Who published the start quote.", required=True),
         Field("end_quote", "string", "Sentence that dates the end, verbatim.", required=True),
-        Field("end_url", "string", "Page of the end quote.", required=True),
+        Field("end_url", "string", "Page of the end quote.", required=True,
+              url=True),
         Field("end_publisher", "string", "Who published the end quote.", required=True),
         Field("note", "string", "What the event changes for the figures."),
     ),
