@@ -179,3 +179,55 @@ def test_md_esc_leaves_no_entity_to_show_raw() -> None:
     shown = markdown2html_mistune(show.md_esc("property managers' failure #1 <b>"))
     assert "property managers' failure #1 &lt;b&gt;" in shown
     assert "&amp;#" not in shown and "&#x27;" not in shown
+
+
+# -- the page as a reader reads it (issue 17 part 5) ----------------------------------------------
+
+@pytest.mark.parametrize(("args", "zh", "en"), [
+    ((85.8, "", None, 85.8), "至多 85.8", "at most 85.8"),
+    ((120.0, "起", 120.0, None), "至少 120 起", "at least 120 起"),
+    ((3.0, "起", 3.0, 3.0), "3 起", "3 起"),  # a range whose ends agree is the value
+    ((16.6, "%", 16.6, 16.6), "16.6 %", "16.6 %"),
+    ((34.5, "%", 34.5, 35.2), "至少 34.5 %（至多 35.2）", "at least 34.5 % (at most 35.2)"),
+    ((43.0, "%", 42.6, 43.0), "至多 43 %（至少 42.6）", "at most 43 % (at least 42.6)"),
+    ((76.0, "", 75.7, 77.3), "76（75.7–77.3）", "76 (75.7–77.3)"),
+    ((16.6, "%", 16.5, None), "16.6 %（≥ 16.5）", "16.6 % (≥ 16.5)"),
+    ((5334.0, "", None, None), "5,334", "5,334"),
+    # ends that only round to the value get the digits that tell them apart
+    ((1078.3, "元", 1077.9, 1081.2), "1,078.3 元（1,077.9–1,081.2）", "1,078.3 元 (1,077.9–1,081.2)"),
+])
+def test_a_key_result_never_shows_a_range_that_ends_at_its_value(args, zh, en) -> None:
+    assert show.fmt_result(*args, "zh") == zh
+    assert show.fmt_result(*args, "en") == en
+
+
+def test_key_results_say_at_most_in_the_box_and_the_payload() -> None:
+    frame = pd.DataFrame([("bound", "upper bound", 85.8, "", None, 85.8, True)],
+                         columns=["name", "label", "value", "unit", "lower", "upper", "headline"])
+    (bundle,) = _displayed(show.show_key_results, frame, "zh")
+    assert bundle[show.RESULTS_MIMETYPE]["results"][0]["display"] == "至多 85.8"
+    assert "至多 85.8" in bundle["text/html"] and "≤" not in bundle["text/html"]
+
+
+def test_source_lines_take_the_punctuation_of_the_report() -> None:
+    obs = load_observations(source="cgzf_2022_summary", lang="zh")
+    zh, en = show.sources(obs, "zh")._repr_html_(), show.sources(obs, "en")._repr_html_()
+    assert "，2023-01-30。官方报告；可靠性：高。" in zh
+    assert ", 2023-01-30. official report; reliability: high. " in en
+    assert zh.count("<cite>") == 1 and "可靠性: " not in zh
+
+
+def test_the_evidence_table_is_collapsed_under_a_count_of_its_figures() -> None:
+    obs = load_observations(domain="garbage_sorting", lang="zh")
+    html = show.figures(obs, "zh")._repr_html_()
+    assert html.startswith('<details class="evidence"><summary>') and " open" not in html.split(">")[0]
+    assert f"本报告用到的数字（{len(obs)} 个）" in html
+    assert "原文写法：" in html and "可靠性：" in html and "原文写法: " not in html
+    en = show.figures(obs.head(3), "en")._repr_html_()
+    assert "the figures this report uses (3)" in en and "as printed: " in en
+
+
+def test_the_tables_read_are_file_names_in_code() -> None:
+    load_observations(domain="garbage_sorting", lang="zh")
+    html = show.tables_read_list("zh")._repr_html_()
+    assert "本报告读取的数据表：" in html and '<code>observations.csv</code>' in html

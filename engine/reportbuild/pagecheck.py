@@ -10,6 +10,20 @@
   page, prose that is mostly Chinese. Quotations (``<q>``, ``<blockquote>``, ``<cite>``), code,
   source lists (``class="sources"``) and text marked with another ``lang`` are not prose of the page.
 
+And what a reader of the text trips over (issue 17, ``../shared/referee.md`` items 12-14):
+
+- a code name in the text: a ``snake_case`` identifier, a file name (``data/observations.csv``,
+  ``*.csv``), a function call (``show.figures(``), an observation id (``cgzf2022_0001``); code,
+  quotes, source lists and the evidence table (``table.figures``) may hold them,
+- a visible character reference (``&#x27;`` shown as text: the text was escaped twice),
+- a doubled unit (``8.3 万起 起``, ``% %``),
+- in a zh page, ASCII punctuation beside a Chinese character (``官方报告; 可靠性: 高.``: Chinese
+  text takes ``；：。，（）``); quotes and text in another language keep their own,
+- a range that ends at the value it qualifies (``85.8 (≤ 85.8)``, ``3 (3–3)``, ``16.6%–16.6%``):
+  a reader is told "at most 85.8", and a range whose ends agree is one number,
+- a title longer than one line of finding (the page's ``h1`` and the home page's card titles:
+  more than ``TITLE_CHARS`` Chinese characters or ``TITLE_WORDS`` English words).
+
 Used by the build (as warnings) and by the tests (as failures).
 """
 
@@ -39,11 +53,62 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 MIN_CHINESE_SHARE = 0.6
 # A paragraph is "in the wrong language" when it has at least this many words of it.
 PARAGRAPH_WORDS = 8
+# A title is one line of finding: at most this many Chinese characters (a Latin word or a number
+# counts as one) in a zh title, this many words in an en one.
+TITLE_CHARS = 40
+TITLE_WORDS = 20
+
+# Where a piece of text stands, for the rules that leave some places alone.
+CODE, QUOTE, SOURCES, EVIDENCE, OTHER_LANG, TITLE, CARD, MARK = (
+    "code", "quote", "sources", "evidence", "other lang", "title", "card", "mark")
+_CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "svg", "math"}
+_CODE_CLASSES = {"cg-code", "cg-input", "highlight", "obs-id"}
+_QUOTE_TAGS = {"q", "blockquote", "cite"}
+# The evidence table of display.figures (every figure with its quote, id and source).
+_EVIDENCE_CLASSES = {"figures"}
+# Blocks whose text the text rules read (a <summary> is a line a reader sees too).
+_TEXT_BLOCKS = _BLOCKS | {"summary"}
+_GAP = "\x00"  # stands for text a rule leaves alone, so that nothing joins across it
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A name from code: snake_case with an underscore (an observation id is one: cgzf2022_0001), a
+# file name with a data or code extension, a dotted or snake_case function call.
+_CODE_NAME = re.compile(
+    r"(?<![\w./-])(?:"
+    r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+"  # snake_case, observation ids
+    r"|(?:[\w*-]+/)*[\w*-]+\.(?:csv|ipynb|py|json|parquet|xlsx|toml|md|txt)"  # file names
+    r"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?=\()"  # a dotted call: show.figures(
+    r")(?![\w/])")
+# A call: a name written right against its bracket, "figures(obs, lang)" ("case(s)" is English).
+_CALL = re.compile(r"(?<![\w.])([a-z_]\w*(?:\.[A-Za-z_]\w*)*|[A-Za-z]\w*(?:[._]\w+)+)\((?!s\)|es\))[^()]*\)")
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,7});")
+# Units (and "%") written twice: "起 起", "% %", "名名" (a counter doubled inside a word such as
+# 处处 or 件件 is Chinese, so counters count as doubled only with a space between).
+_UNITS = "起|件|处|宗|人次|名|元|万元|个|块|栋|次|户|辆|吨|平方米|米|公里|天|家|条|项|%|％"
+_DOUBLED = re.compile(
+    rf"(?:(?<![{_HAN}])|(?<=[万亿余多]))({_UNITS})[ \u00a0\u3000]+\1(?![{_HAN}])|%%|％％|名名"
+    r"|\b(cases?|sites?|yuan|people|persons?|person-times|km|m²|tonnes?)\s+\2\b", re.IGNORECASE)
+# ASCII punctuation beside a Chinese character, where Chinese text takes its own marks. A "." is
+# only a full stop after a character (3.5万 and 2022.10 are numbers; "..." is a cut, reported as
+# one); a "(" after one and a ")" before one open and close a Chinese parenthesis, as does a
+# bracket holding Chinese.
+_ASCII_PUNCT = re.compile(
+    rf"[{_HAN}][ \u00a0]?[;:,!?]|[;:,!?][ \u00a0]?[{_HAN}]|[{_HAN}]\.(?![\d.])|[{_HAN}][ \u00a0]?\(|\)[ \u00a0]?[{_HAN}]"
+    rf"|\([^()]*[{_HAN}][^()]*\)")
+_QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|「[^「」]*」")
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+# A value, a little text (its unit), then a bracketed range or bound: "85.8 (≤ 85.8)", "3 起（3–3）".
+_QUALIFIED = re.compile(
+    rf"(?<![\d.,])({_NUMBER})[^()（）\d{_GAP}。；;]{{0,30}}?[（(]\s*(?:(?:at (?:most|least)|至多|至少|[≤≥<>])\s*({_NUMBER})"
+    rf"|({_NUMBER})\s*%?\s*(?:[–~—]|至|to)\s*({_NUMBER}))\s*%?[^()（）]{{0,20}}[）)]")
+_DEGENERATE = re.compile(rf"(?<![\d.,])({_NUMBER})(\s*%?)\s*(?:[–~—]|至| to )\s*\1\2(?![\d.,])")
 
 
 @dataclass
 class Problem:
-    kind: str  # "truncated cell" | "stderr" | "prompt" | "alt text" | "external resource" | "language"
+    # "truncated cell" | "stderr" | "prompt" | "alt text" | "external resource" | "language" |
+    # "code name" | "entity" | "doubled unit" | "punctuation" | "range at value" | "long title"
+    kind: str
     detail: str
 
     def __str__(self) -> str:
@@ -56,6 +121,19 @@ class _Block:
     text: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _TextBlock:
+    """A block's text as the text rules read it: each piece with the places it stands in."""
+
+    tag: str
+    places: frozenset[str]
+    pieces: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+
+    def text(self, skip: set[str]) -> str:
+        """The block's text with every piece standing in one of ``skip`` replaced by a gap."""
+        return "".join(_GAP if places & skip else data for data, places in self.pieces)
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -66,6 +144,9 @@ class _Reader(HTMLParser):
         self.blocks: list[_Block] = []
         self.prose: list[tuple[str, str]] = []  # (block tag, text)
         self.in_style = False
+        self.places: list[frozenset[str]] = []  # parallel to stack: where its text stands
+        self.text_blocks: list[_TextBlock] = []
+        self.texts: list[_TextBlock] = []  # closed text blocks, in page order of their end
 
     # -- structure -------------------------------------------------------------------------
 
@@ -94,6 +175,9 @@ class _Reader(HTMLParser):
         excluded = self._excluded() or tag in _NOT_PROSE or bool(_NOT_PROSE_CLASSES & set(classes)) or (
             lang is not None and self.page_lang is not None and not lang.startswith(self.page_lang))
         self.stack.append((tag, excluded))
+        self.places.append(self._places_of(tag, classes, lang))
+        if tag in _TEXT_BLOCKS:
+            self.text_blocks.append(_TextBlock(tag, self.places[-1]))
         if tag in ("td", "th"):
             self.cells.append([])
         if tag in _BLOCKS:
@@ -110,6 +194,7 @@ class _Reader(HTMLParser):
                 for open_tag, _ in self.stack[i:][::-1]:
                     self._close(open_tag)
                 del self.stack[i:]
+                del self.places[i:]
                 break
 
     def _close(self, tag: str) -> None:
@@ -122,8 +207,33 @@ class _Reader(HTMLParser):
             text = "".join(block.text).strip()
             if text:
                 self.prose.append((block.tag, text))
+        if tag in _TEXT_BLOCKS and self.text_blocks:
+            self.texts.append(self.text_blocks.pop())
         if tag == "style":
             self.in_style = False
+
+    def _places_of(self, tag: str, classes: list[str], lang: str | None) -> frozenset[str]:
+        places = set(self.places[-1]) if self.places else set()
+        if tag in _CODE_TAGS or _CODE_CLASSES & set(classes):
+            places.add(CODE)
+        if tag in _QUOTE_TAGS:
+            places.add(QUOTE)
+        if _NOT_PROSE_CLASSES & set(classes):
+            places.add(SOURCES)
+        if _EVIDENCE_CLASSES & set(classes):
+            places.add(EVIDENCE)
+        if lang is not None and self.page_lang is not None and not lang.startswith(self.page_lang):
+            places.add(OTHER_LANG)
+        elif lang is not None:
+            places.discard(OTHER_LANG)  # back in the page's language inside a foreign element
+        if tag == "article" and "card" in classes:
+            places.add(CARD)
+        if "mark" in classes:  # a status mark ("尚未构建") stands apart from the title it follows
+            places.add(MARK)
+        # The page's title, and a card's title on the home page.
+        if tag == "h1" or (tag in ("h2", "h3") and CARD in places):
+            places.add(TITLE)
+        return frozenset(places)
 
     def handle_data(self, data: str) -> None:
         if self.in_style:
@@ -134,6 +244,8 @@ class _Reader(HTMLParser):
             cell.append(data)
         if self.blocks and not self._excluded():
             self.blocks[-1].text.append(data)
+        if self.text_blocks:
+            self.text_blocks[-1].pieces.append((data, self.places[-1] if self.places else frozenset()))
         if _PROMPT.search(data) and not self._excluded():
             self.problems.append(Problem("prompt", repr(data.strip()[:60])))
 
@@ -176,4 +288,61 @@ def check_page(text: str, lang: str | None = None) -> list[Problem]:
             s, chars, _w = chinese_share(paragraph)
             if chars >= PARAGRAPH_WORDS * 2 and s > 0.5:
                 problems.append(Problem("language", f"Chinese prose in an en page: {paragraph[:60]!r}"))
+    for block in reader.texts:
+        problems += text_problems(block, lang)
     return problems
+
+
+def _excerpt(text: str, start: int, end: int, around: int = 24) -> str:
+    """The match with a little text either side, gaps shown as "…"."""
+    left, right = max(start - around, 0), min(end + around, len(text))
+    snippet = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    return repr(" ".join(snippet.replace(_GAP, " … ").split()))
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace(",", "") == b.replace(",", "")
+
+
+def text_problems(block: _TextBlock, lang: str | None) -> list[Problem]:
+    """What a reader trips over in one block of text (see the module's docstring)."""
+    found: list[Problem] = []
+    if CODE in block.places:
+        return found
+    names = block.text({CODE, QUOTE, SOURCES, EVIDENCE})
+    for m in _CODE_NAME.finditer(names):
+        found.append(Problem("code name", f"{m.group(0)!r} in {_excerpt(names, m.start(), m.end())}"))
+    for m in _CALL.finditer(names):
+        if not _CODE_NAME.fullmatch(m.group(1)):  # a snake_case name is reported once, as a name
+            found.append(Problem("code name", f"a call {m.group(0)!r} in {_excerpt(names, m.start(), m.end())}"))
+    everything = block.text({CODE})
+    for m in _REFERENCE.finditer(everything):
+        found.append(Problem("entity", f"{m.group(0)!r} shown as text in {_excerpt(everything, m.start(), m.end())}"))
+    own = block.text({CODE, QUOTE})
+    for m in _DOUBLED.finditer(own):
+        found.append(Problem("doubled unit", _excerpt(own, m.start(), m.end())))
+    if lang == "zh":
+        # Words in Chinese quotation marks are quoted as printed ("按“责令(当场或限期)整改”读").
+        zh = _QUOTED.sub(f"“{_GAP}”", block.text({CODE, QUOTE, OTHER_LANG, MARK}))
+        for m in _ASCII_PUNCT.finditer(zh):
+            found.append(Problem("punctuation", f"ASCII {m.group(0)!r} in Chinese text: {_excerpt(zh, m.start(), m.end())}"))
+    ranges = block.text({CODE, QUOTE, EVIDENCE})
+    for m in _QUALIFIED.finditer(ranges):
+        value, bound, low, high = m.groups()
+        if (bound and _same(bound, value)) or (low and (_same(low, value) or _same(high, value))):
+            found.append(Problem("range at value", f"{m.group(0)!r}: say at most / at least, "
+                                                   f"or the value alone, in {_excerpt(ranges, m.start(), m.end())}"))
+    for m in _DEGENERATE.finditer(ranges):
+        found.append(Problem("range at value", f"a range whose ends agree, {m.group(0)!r}, in "
+                                               f"{_excerpt(ranges, m.start(), m.end())}"))
+    if TITLE in block.places:
+        title = " ".join(block.text({CODE, MARK}).replace(_GAP, " ").replace("¶", "").split())
+        share, chars, words = chinese_share(title)
+        numbers = len(re.findall(r"\d[\d,.]*", title))
+        if lang == "zh" or (lang is None and share >= 0.5):
+            length, limit, unit = chars + words + numbers, TITLE_CHARS, "characters"
+        else:
+            length, limit, unit = words + numbers, TITLE_WORDS, "words"
+        if length > limit:
+            found.append(Problem("long title", f"{length} {unit} (one line of finding is at most {limit}): {title[:80]!r}"))
+    return found

@@ -92,6 +92,19 @@ def fmt_range(low: float, high: float, digits: int = 3) -> str:
     return f"{fmt_number(low, digits)}–{fmt_number(high, digits)}"
 
 
+# The marks that join the parts of a line (a source, a reliability rating) in each language:
+# Chinese text takes full-width marks ("官方报告；可靠性：高。"), English its own.
+PUNCTUATION = {
+    "zh": {"colon": "：", "semicolon": "；", "comma": "，", "stop": "。", "open": "（", "close": "）"},
+    "en": {"colon": ": ", "semicolon": "; ", "comma": ", ", "stop": ". ", "open": " (", "close": ")"},
+}
+
+
+def punct(lang: str) -> dict[str, str]:
+    """The joining marks of ``lang`` (``PUNCTUATION``; English for any other language)."""
+    return PUNCTUATION.get(lang, PUNCTUATION["en"])
+
+
 def fmt_value(value: float, unit: str, qualifier: str, lang: str) -> str:
     """An observation's value with its qualifier mark and unit: "> 108,000 cases", "1 case"."""
     labels = load_labels(lang)
@@ -196,22 +209,25 @@ EXPLORER = {"zh": "data/explorer.html", "en": "data/explorer.en.html"}
 def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None) -> _HTML:
     """The figures a report uses, one row per observation: indicator, scope, period, value as
     read, as printed, the verbatim quote and its source (linked), and any note. Each id links
-    to its row in the site's data explorer (``EXPLORER``).
+    to its row in the site's data explorer (``EXPLORER``). The table comes collapsed, under a line
+    that says how many figures it holds (``<details class="evidence">``).
 
     ``obs`` is a frame of ``load_observations`` loaded with ``lang``, so that its labels and its
     ``note`` are in the page's language; with ``bounds`` (``chengguan.stats.bounds``) a column
     shows the range each printed figure stands for.
     """
     labels = load_labels(lang)
+    mark = punct(lang)
     from chengguan.tables import load_sources  # noqa: PLC0415 - keeps import of display light
 
     urls = load_sources().set_index("source_id")["url"]
     headers = ["column.indicator", "column.period", "column.value", "column.quote",
                "column.source", "column.note"]
-    wide = 'style="min-width:16em"'
+    # Minimum widths that keep the quote readable and the whole table within a 1280 px page.
+    wide = 'style="min-width:14em"'
     rows = []
     for index, row in obs.iterrows():
-        printed = f'{esc(labels["column.printed"])}: {esc(row.number_text)}'
+        printed = f'{esc(labels["column.printed"])}{mark["colon"]}{esc(row.number_text)}'
         if bounds is not None:
             low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
             printed += f" → {esc(fmt_range(low, high, 6))}"
@@ -219,15 +235,18 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
             f'{span(row.indicator)}<br><a class="obs-id" href="{esc(EXPLORER[lang])}#obs-{esc(row.observation_id)}">'
             f'<code class="obs-id">{esc(row.observation_id)}</code></a>',
             f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
-            f'<div style="min-width:8em">{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}'
+            f'<div style="min-width:7em">{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}'
             f"<br><small>{printed}</small></div>",
             f"<div {wide}>{span(row.quote, 'q')}</div>",
-            '<div style="min-width:10em">' + _link(row.source_title, urls.get(row.source_id))
-            + "<br><small>" + esc(labels["column.reliability"]) + ": "
+            '<div style="min-width:9em"><cite>' + _link(row.source_title, urls.get(row.source_id)) + "</cite>"
+            + "<br><small>" + esc(labels["column.reliability"]) + mark["colon"]
             + esc(labels[f"reliability.{row.reliability}"]) + "</small></div>",
-            f'<div style="min-width:12em">{esc("" if _missing(row.note) else row.note)}</div>',
+            f'<div style="min-width:10em">{esc("" if _missing(row.note) else row.note)}</div>',
         ])
-    return _HTML(_table([esc(labels[h]) for h in headers], rows, classes="figures"))
+    # Closed by default: the analysis comes first, and 45 rows of quotes would stand before it.
+    summary = esc(labels["text.evidence_summary"].format(n=fmt_number(len(rows))))
+    return _HTML(f'<details class="evidence"><summary>{summary}</summary>'
+                 f'{_table([esc(labels[h]) for h in headers], rows, classes="figures")}</details>')
 
 
 def sources(obs: pd.DataFrame, lang: str) -> _HTML:
@@ -236,6 +255,7 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     from chengguan.tables import load_sources  # noqa: PLC0415
 
     labels = load_labels(lang)
+    mark = punct(lang)
     order = {"high": 0, "medium": 1, "low": 2}
     used = load_sources()
     used = used[used.source_id.isin(obs.source_id.unique())]
@@ -247,11 +267,12 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
         note = "" if _missing(note) else note
         issued = "" if pd.isna(row.issued) else f"{row.issued:%Y-%m-%d}"
         doc = "" if _missing(row.doc_number) else f" {span(row.doc_number)}"
+        # The title is a name (<cite>): it keeps the punctuation it was published with.
         items.append(
-            f"<li>{_link(row.shown_title, row.url)}{doc} — {span(row.issuer)}"
-            f"{', ' + esc(issued) if issued else ''}. "
-            f"{esc(labels[f'source_kind.{row.kind}'])}; {esc(labels['column.reliability'])}: "
-            f"{esc(labels[f'reliability.{row.reliability}'])}. "
+            f"<li><cite>{_link(row.shown_title, row.url)}</cite>{doc} — {span(row.issuer)}"
+            f"{mark['comma'] + esc(issued) if issued else ''}{mark['stop']}"
+            f"{esc(labels[f'source_kind.{row.kind}'])}{mark['semicolon']}{esc(labels['column.reliability'])}"
+            f"{mark['colon']}{esc(labels[f'reliability.{row.reliability}'])}{mark['stop']}"
             f'<span class="note" lang="{lang}">{esc(note)}</span></li>')
     return _HTML(f'<ul class="sources">{"".join(items)}</ul>')
 
@@ -259,13 +280,64 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
 def tables_read_list(lang: str) -> _HTML:
     """Links to the tables this kernel has loaded, relative to the report (``data/<t>.csv``)."""
     labels = load_labels(lang)
-    links = " · ".join(f'<a href="data/{esc(t)}.csv">{esc(t)}.csv</a>' for t in tables_read())
-    return _HTML(f'<p class="tables-read">{esc(labels["heading.tables_read"])}: {links}</p>')
+    links = " · ".join(f'<a href="data/{esc(t)}.csv"><code>{esc(t)}.csv</code></a>' for t in tables_read())
+    return _HTML(f'<p class="tables-read">{esc(labels["heading.tables_read"])}{punct(lang)["colon"]}{links}</p>')
 
 
 # -- key results ------------------------------------------------------------------------------
 
 _RESULT_COLUMNS = ("name", "label", "value", "unit", "lower", "upper", "headline")
+
+# "at least" / "at most" before a value that is one end of its own range.
+_BOUND_WORDS = {"zh": {"at_least": "至少", "at_most": "至多"}, "en": {"at_least": "at least", "at_most": "at most"}}
+
+
+def fmt_result(value: float | None, unit: str, lower: float | None, upper: float | None, lang: str,
+               digits: int = 3) -> str:
+    """A key result as a reader reads it: the value with its unit and the range it may take.
+
+    A range never ends at the value itself (referee item 6): a value that is its range's lower
+    end is said "at least 85.8" (zh 至少), its upper end "at most 85.8" (至多), with the other
+    end after it when there is one; a range whose ends agree is the value alone. Ends that only
+    round to the value get digits until they differ from it (up to 6), so that "1,078 (1,078–1,081)"
+    becomes "1,078.3 (1,077.9–1,081.2)". Brackets are the language's (zh full-width).
+    """
+    words = _BOUND_WORDS.get(lang, _BOUND_WORDS["en"])
+    mark = punct(lang)
+    unit_text = f" {unit}" if unit else ""
+    if value is None:
+        return fmt_number(value) + unit_text
+    low = None if lower is None or math.isinf(lower) else lower
+    high = None if upper is None or math.isinf(upper) else upper
+    for places in range(digits, 7):
+        digits = places
+        if not any(end is not None and end != value and fmt_number(end, places) == fmt_number(value, places)
+                   for end in (low, high)):
+            break
+
+    def f(x: float) -> str:
+        return fmt_number(x, digits)
+
+    shown = f(value) + unit_text
+    at_low = low is not None and f(low) == f(value)
+    at_high = high is not None and f(high) == f(value)
+    if at_low and at_high:
+        return shown  # a range whose ends agree is one number
+    if at_low:
+        rest = "" if high is None else f"{mark['open']}{words['at_most']} {f(high)}{mark['close']}"
+        return f"{words['at_least']} {shown}{rest}"
+    if at_high:
+        rest = "" if low is None else f"{mark['open']}{words['at_least']} {f(low)}{mark['close']}"
+        return f"{words['at_most']} {shown}{rest}"
+    if low is not None and high is not None:
+        bound = fmt_range(low, high, digits)
+    elif low is not None:
+        bound = f"≥ {f(low)}"
+    elif high is not None:
+        bound = f"≤ {f(high)}"
+    else:
+        return shown
+    return f"{shown}{mark['open']}{bound}{mark['close']}"
 
 
 def show_key_results(results: pd.DataFrame, lang: str) -> None:
@@ -291,14 +363,7 @@ def show_key_results(results: pd.DataFrame, lang: str) -> None:
         value = None if _missing(row.value) else float(row.value)
         lower = None if _missing(row.lower) else float(row.lower)
         upper = None if _missing(row.upper) else float(row.upper)
-        shown = fmt_number(value) + (f" {row.unit}" if row.unit else "")
-        if (lower is not None or upper is not None) and not (
-                lower is not None and upper is not None and fmt_number(lower) == fmt_number(upper)):
-            low = lower if lower is not None else -math.inf
-            high = upper if upper is not None else math.inf
-            span = f"≥ {fmt_number(low)}" if math.isinf(high) else (
-                f"≤ {fmt_number(high)}" if math.isinf(low) else fmt_range(low, high))
-            shown += f" ({span})"
+        shown = fmt_result(value, str(row.unit) if row.unit else "", lower, upper, lang)
         payload.append({"name": str(row.name), "label": str(row.label), "value": value,
                         "unit": str(row.unit), "lower": lower, "upper": upper,
                         "display": shown, "headline": bool(row.headline)})
