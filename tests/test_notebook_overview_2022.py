@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, results
+from notebook_runs import assert_clean_report, markdown_text, results
 
 STEM = "overview_2022"
 # the 18 categories of the domain sections (self-built housing included), from the 2022 summary
@@ -65,3 +65,10 @@ def test_press_rounding_widens_the_fall_and_the_fourth_quarter(
     assert (en["q4_2022_cases"]["lower"], en["q4_2022_cases"]["upper"]) == (108000 - 74500, 109000 - 73500)
     assert en["jan_sep_fall_pct"]["lower"] == pytest.approx((1 - 74500 / 120000) * 100)
     assert en["jan_sep_fall_pct"]["upper"] == pytest.approx((1 - 73500 / 130000) * 100)
+
+
+def test_an_order_to_rectify_is_an_output_not_an_outcome(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 生活垃圾's only "rectification" figure is 责令整改 34,787 起: orders issued, not problems put right
+    text = markdown_text(executed["zh"])
+    assert "14 个没有任何结果类数字" in text and "生活垃圾" in text.split("14 个没有任何结果类数字")[1][:200]
+    assert "9 个只说做了什么" in text
