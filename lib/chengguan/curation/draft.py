@@ -241,10 +241,13 @@ def _after(after: str) -> str:
     return re.sub(r"\s+", "", after[:cut])
 
 
+_FORMULA_STARTS = "=+-@ \t"  # and spaces between them (see chengguan.curation.validate)
+
+
 def _key(before: str) -> str:
     """The clause right before a number, without spaces: what names the thing counted."""
     cut = max(before.rfind(ch) for ch in CLAUSE_END)
-    return re.sub(r"\s+", "", before[cut + 1:])
+    return re.sub(r"\s+", "", before[cut + 1:]).lstrip(_FORMULA_STARTS)  # a name, not a formula
 
 
 def _candidates(known: list[Known], key: str, context: str, after: str, unit: str,
@@ -385,7 +388,9 @@ def _quote(text: sources.NormalizedText, span: tuple[int, int], floor: int = 0) 
     start = span[0]
     while True:
         start = max(floor, max(text.text.rfind(ch, 0, start) for ch in CLAUSE_END) + 1)
-        quote = text.text[start:span[1]].lstrip()
+        # Not from a character a spreadsheet reads as a formula: the reviewer opens the draft in
+        # one, and validation refuses such a quote (rule no-formula). A quote may start anywhere.
+        quote = text.text[start:span[1]].lstrip().lstrip(_FORMULA_STARTS)
         if len(text.find_all(quote)) <= 1 or start <= max(1, floor):
             return quote
         start -= 1  # take in the previous clause

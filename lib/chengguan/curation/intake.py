@@ -31,6 +31,14 @@ from chengguan.tables import schema
 from chengguan.tables.io import TableReadError, decode, read_csv, read_text
 
 RAW_NAME = re.compile(r"([0-9]{3})_")
+# A source document is a report or a page of text (the 2022 summary is 35 kB). Far larger input is
+# a mistake (a whole site, a log) that would make every later validation and draft crawl.
+MAX_DOCUMENT_BYTES = 5_000_000
+# The suffix of a stored name: a plain extension, so that no raw_path holds a space, markup or
+# a path separator whatever the name of the file given.
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+# Control characters that no text document holds (tab, line and page breaks are text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class IntakeRefused(ValueError):
@@ -80,11 +88,30 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
         raise IntakeRefused([f"{source_id}: the reliability needs its reason in both languages "
                              "(--reliability-note-zh and --reliability-note-en)"])
     document = Path(document)
+    if not document.is_file():  # a folder, /dev/zero, a pipe: nothing to store byte for byte
+        raise IntakeRefused([f"{document}: is not a file" if document.exists()
+                             else f"{document}: no such file"])
+    size = document.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:  # checked before reading it into memory
+        raise IntakeRefused([f"{document}: is {size / 1e6:.1f} MB; a source document is at most "
+                             f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB (the 2022 summary is 35 kB): store "
+                             "the report itself, not a site or a collection"])
+    suffix = document.suffix or ".txt"
+    if not _SUFFIX.fullmatch(suffix):
+        raise IntakeRefused([f"{document}: its suffix {suffix!r} is not a plain extension (letters "
+                             "and digits, e.g. .txt): rename the file"])
     data = document.read_bytes()
     try:
-        decode(data, str(document))  # quotes must be matched against it: UTF-8 only
+        text = decode(data, str(document))  # quotes must be matched against it: UTF-8 only
     except TableReadError as error:
         raise IntakeRefused([str(error)]) from None
+    if not text.strip():
+        raise IntakeRefused([f"{document}: is empty: there is nothing to quote"])
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise IntakeRefused([f"{document}:{line}: holds the control character "
+                             f"{control.group()!r}: not a text document (binary data?); store the "
+                             "text of the report"])
     digest = hashlib.sha256(data).hexdigest()
     for stored in read_csv(base / schema.SOURCES.filename):
         if stored["sha256"] == digest and not stored["raw_path"].endswith(".csv"):
@@ -92,7 +119,7 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
                                  f"(source {stored['source_id']})"])
     raw_dir = base / "raw"
     numbers = [int(m.group(1)) for p in raw_dir.iterdir() if (m := RAW_NAME.match(p.name))]
-    raw_path = f"raw/{max(numbers, default=-1) + 1:03d}_{digest[:16]}{document.suffix or '.txt'}"
+    raw_path = f"raw/{max(numbers, default=-1) + 1:03d}_{digest[:16]}{suffix}"
     row = {
         "source_id": source_id, "title": title, "title_zh": title_zh, "title_en": title_en,
         "issuer": issuer, "doc_number": doc_number,

@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # the parser itself is imported when a validation runs, not w
     from chengguan.quantities import Quantity
 
 _SHOWN = 80  # longer values are shortened in messages; the line number finds the rest
+# Control characters other than tab and line breaks (which have rules of their own): what the
+# Excel workbook refuses (openpyxl raises), plus DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RAW_PATH = re.compile(r"raw/[A-Za-z0-9_][A-Za-z0-9_.-]*")  # a file directly in data/raw/
 
 # What a spreadsheet reads as the start of a formula when it opens a CSV (OWASP "CSV injection":
 # = + - @, and tab or carriage return before them). The downloads keep every cell exact for the
@@ -95,6 +99,8 @@ class _Validation:
         self.files: dict[str, CsvFile] = {}
         # (table, line) -> columns whose cell failed a structural check
         self.bad: dict[tuple[str, int], set[str]] = defaultdict(set)
+        # Sources whose raw_path is refused: the text behind their quotes is not read.
+        self.unusable_sources: set[str] = set()
 
     # -- reporting ------------------------------------------------------------------------------
 
@@ -232,6 +238,12 @@ class _Validation:
             if field.required:
                 self.report(table, row, field.name, "is empty but required", "required")
             return
+        if control := _CONTROL.search(value):
+            self.report(table, row, field.name,
+                        f"holds the control character U+{ord(control.group()):04X}: no text needs "
+                        f"one, it is invisible on a page, and the Excel download cannot hold it",
+                        "control-character")
+            return
         problem = type_problem(field, value)
         if problem:
             self.report(table, row, field.name, problem, "type")
@@ -298,6 +310,14 @@ class _Validation:
         raw_urls: dict[Path, set[str]] = {}
         for row in self.files.get("sources", ()):
             if not self.ok("sources", row, "raw_path"):
+                continue
+            if not _RAW_PATH.fullmatch(row["raw_path"]):
+                # The export copies the raw file to downloads/<raw_path>: a "../" would read and
+                # write outside data/ and outputs/.
+                self.report("sources", row, "raw_path",
+                            "is not raw/<file name> (letters, digits, _ . -; no folder, no ../)",
+                            "raw-path")
+                self.unusable_sources.add(row["source_id"])  # its quotes are not looked up
                 continue
             path = self.data_dir / row["raw_path"]
             if not path.is_file():
@@ -490,7 +510,7 @@ class _Validation:
         """
         found: list[Row] = []
         for row in self.files.get(table, ()):
-            if not self.ok(table, row, "quote", "source_id"):
+            if not self.ok(table, row, "quote", "source_id") or row["source_id"] in self.unusable_sources:
                 continue
             try:
                 text = sources.normalized_text(row["source_id"], self.data_dir)
