@@ -83,3 +83,14 @@ def test_shares_carry_the_rounding_of_both_figures(executed: dict[str, nbformat.
     # 24.4万 m² is 243,500-244,500; the ratio range follows the rounding of both figures
     assert residential["lower"] == pytest.approx(243500 / 2504750 * 100)
     assert residential["upper"] == pytest.approx(244500 / 2504650 * 100)
+
+
+def test_the_lockdown_direction_from_the_residential_series(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # Jan-Sep 2022 (273 days): 3,318 structures; Jan-19 Sep 2021 (262 days): more than 6,500, a floor
+    fall = results(executed["zh"])["residential_structures_per_day_fall_min_pct"]
+    assert fall["value"] == pytest.approx((1 - (3318 / 273) / (6500 / 262)) * 100)
+    en = markdown_text(executed["en"])
+    # even with nothing demolished in the lockdown's 65 days, 3,318 over 208 days stays below 2021's pace
+    assert f"{3318 / 208:.1f} structures a day, still below 2021" in en
+    assert "Administrative Penalty Law" in en.split("The lockdown's direction")[1][:1500]
