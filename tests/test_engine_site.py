@@ -284,3 +284,18 @@ def test_stored_source_files_are_a_group_of_their_own():
     assert groups["csv"] == [("data/sources.csv", 10)]
     assert groups["raw"] == [("data/raw/cross_year_candidates.csv", 5), ("data/raw/000_ab.txt", 7)]
     assert groups["other"] == []
+
+
+def test_every_page_of_the_site_says_one_site_name(built):
+    """The home pages, each report's top bar and the build page name the site alike (issue 17 part 5:
+    the report pages said "上海城管执法数据 · 全部报告" under a home page titled otherwise)."""
+    from reportbuild.render import SITE_NAME
+
+    layout = built[0]
+    home = {"zh": read(layout, "index.html"), "en": read(layout, "index.en.html")}
+    for lang, name in SITE_NAME.items():
+        assert f"<title>{name}</title>" in home[lang] and f"<h1>{name}</h1>" in home[lang]
+        report = read(layout, f"contract-{lang}.html")
+        assert re.search(rf'<a class="home" href="{"index.html" if lang == "zh" else "index.en.html"}">{name}</a>',
+                         report), lang
+        assert f">{name}</a>" in read(layout, "build.html")

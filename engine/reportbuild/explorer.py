@@ -30,6 +30,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from reportbuild.render import SITE_NAME
 from reportbuild.site import EXPLORER, HOME, LANGS, SiteRun, _environment, asset, group_reports
 
 PAGES = {lang: Path(path).name for lang, path in EXPLORER.items()}  # names inside outputs/data/
@@ -156,7 +157,7 @@ def report_uses(runs: Sequence[SiteRun], outputs: Path,
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "数据浏览：全部数字",
-        "site": "上海城管执法 · 可追溯的数字",
+        "site": SITE_NAME["zh"],
         "switch": "English",
         "data": "数据下载",
         "intro": "本页列出数据表中的每一个指标和每一个数字：数值、原文写法及其所代表的区间、原句、出处（附可靠性评级）"
@@ -200,7 +201,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Data explorer: every figure",
-        "site": "Shanghai city-management enforcement, in numbers you can trace",
+        "site": SITE_NAME["en"],
         "switch": "中文",
         "data": "Data",
         "intro": "Every indicator and every figure of the data tables: the value, the figure as printed and the "

@@ -345,13 +345,18 @@ def _css() -> str:
     return own + HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
+# The site's one name, in each language: the home pages, every report's top bar, the build page
+# and the data explorer all say it (reportbuild.site and reportbuild.explorer read it here).
+SITE_NAME = {"zh": "上海城管执法 · 可追溯的数字",
+             "en": "Shanghai city-management enforcement, in numbers you can trace"}
+
 # The words of the page around the report, in the report's language.
 REPORT_TEXT = {
-    "zh": {"code": "代码", "toc": "目录", "site": "上海城管执法数据 · 全部报告", "data": "数据下载",
+    "zh": {"code": "代码", "toc": "目录", "site": SITE_NAME["zh"], "data": "数据下载",
            "other": "English",
            "degraded": "本报告生成时，本机没有中文字体，所以图表标签为英文。安装中文字体（Debian："
                        "apt-get install fonts-noto-cjk）后重新构建，即可得到中文图表。"},
-    "en": {"code": "code", "toc": "Contents", "site": "Shanghai enforcement data · all reports", "data": "Data",
+    "en": {"code": "code", "toc": "Contents", "site": SITE_NAME["en"], "data": "Data",
            "other": "中文",
            "degraded": "Built on a machine without a Chinese font."},
 }

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from chengguan.links import safe_href, unlink_unsafe  # the one gate for links from the data
-from reportbuild.render import PageLinks
+from reportbuild.render import SITE_NAME, PageLinks
 from reportbuild.results import headline
 
 LANGS = ("zh", "en")
@@ -290,7 +290,7 @@ def human_size(size: int) -> str:
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "site": "上海城管执法 · 可追溯的数字",
+        "site": SITE_NAME["zh"],
         "home": "首页",
         "switch": "English",
         "data": "数据下载",
@@ -331,7 +331,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_headline": "",
     },
     "en": {
-        "site": "Shanghai city-management enforcement, in numbers you can trace",
+        "site": SITE_NAME["en"],
         "home": "Home",
         "switch": "中文",
         "data": "Data",
@@ -410,7 +410,7 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
 def render_build_page(runs: Sequence[SiteRun], info: SiteInfo) -> str:
     """Build metadata of every run: status, time, duration, parameters, commit, last error."""
     return unlink_unsafe(_environment().get_template("build.html.j2").render(
-        runs=runs, info=info, home=HOME, css=asset("base.css") + asset("home.css")))
+        runs=runs, info=info, home=HOME, site=SITE_NAME, css=asset("base.css") + asset("home.css")))
 
 
 def write_site(runs: Sequence[SiteRun], info: SiteInfo, outputs: Path, write: Any) -> list[Path]:

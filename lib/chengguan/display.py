@@ -232,8 +232,9 @@ def figures(obs: pd.DataFrame, lang: str, *, bounds: pd.DataFrame | None = None)
             low, high = bounds.loc[index, "low"], bounds.loc[index, "high"]
             printed += f" → {esc(fmt_range(low, high, 6))}"
         rows.append([
-            f'{span(row.indicator)}<br><a class="obs-id" href="{esc(EXPLORER[lang])}#obs-{esc(row.observation_id)}">'
-            f'<code class="obs-id">{esc(row.observation_id)}</code></a>',
+            f'<div style="min-width:8em">{span(row.indicator)}<br><a class="obs-id" '
+            f'href="{esc(EXPLORER[lang])}#obs-{esc(row.observation_id)}">'
+            f'<code class="obs-id">{esc(row.observation_id)}</code></a></div>',
             f"{esc(row.scope_name)}<br>{esc(fmt_period(row.period_start, row.period_end, lang))}",
             f'<div style="min-width:7em">{esc(fmt_value(row.value, row.unit, row.qualifier, lang))}'
             f"<br><small>{printed}</small></div>",
