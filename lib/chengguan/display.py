@@ -21,12 +21,11 @@ from typing import Any
 
 import pandas as pd
 
+from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402  (re-exported: the engine reads what this writes)
 from chengguan.links import safe_href
 from chengguan.tables import load_labels, source_titles, tables_read
 from chengguan.theme import bar_grids
 from chengguan.units import unit_label
-
-from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402  (re-exported: the engine reads what this writes)
 
 # pandas cuts long cells with "..." by default; quotes and notes are the point of the tables.
 pd.set_option("display.max_colwidth", None)
