@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402  (re-exported: the engine reads what this writes)
+from chengguan.contract import RESULTS_MIMETYPE  # re-exported: show_key_results writes it, the engine reads it
 from chengguan.links import safe_href
 from chengguan.tables import load_labels, source_titles, tables_read
 from chengguan.theme import bar_grids
