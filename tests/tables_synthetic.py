@@ -172,6 +172,12 @@ def make_data_dir(tmp_path: Path) -> Path:
     with open(paths.data_dir() / SUPPLEMENTARY_RAW, "rb") as whole:
         (data / SUPPLEMENTARY_RAW).write_bytes(b"".join(whole.readlines()[:6]))
     tables = {name: [dict(row) for row in rows] for name, rows in TABLES.items()}
+    # Each synthetic indicator is a series of its own (a test that groups two sets series_id).
+    for indicator in tables["indicators"]:
+        indicator.setdefault("series_id", indicator["indicator_id"])
+    tables["series"] = [
+        {"series_id": i["indicator_id"], "domain_id": i["domain_id"], "name_zh": i["name_zh"],
+         "name_en": i["name_en"], "unit": i["unit"]} for i in tables["indicators"]]
     tables["sources"][1]["sha256"] = hashlib.sha256(
         (data / SUPPLEMENTARY_RAW).read_bytes()).hexdigest()
     for name, rows in tables.items():

@@ -35,11 +35,14 @@ def test_the_descriptor_declares_every_table_with_keys_and_constraints(tmp_path:
     assert descriptor["sources"][0] == {
         "title": "城管执法系统2022年工作总结和2023年工作计划",
         "path": "https://cgzf.sh.gov.cn/channel_rszh/20230403/34cac781bb7144c5bc7c4c339d98321c.html"}
-    indicators = descriptor["resources"][3]["schema"]
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    indicators = resources["indicators"]["schema"]
     assert indicators["primaryKey"] == ["indicator_id"]
     assert indicators["foreignKeys"][1] == {
         "fields": ["parent_id"], "reference": {"resource": "", "fields": ["indicator_id"]}}
-    status = next(f for f in descriptor["resources"][4]["schema"]["fields"]
+    assert indicators["foreignKeys"][2] == {
+        "fields": ["series_id"], "reference": {"resource": "series", "fields": ["series_id"]}}
+    status = next(f for f in resources["observations"]["schema"]["fields"]
                   if f["name"] == "status")
     assert status["constraints"] == {"required": True,
                                      "enum": ["actual", "target", "plan_restatement"]}

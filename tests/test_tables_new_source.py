@@ -145,7 +145,9 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     write_rows(draft_dir / "observations.csv", reviewed)
 
     assert run(data, "append", str(draft_dir)) == 0
-    assert "appended 1 indicators, 15 observations, 13 exclusions" in capsys.readouterr().out
+    # the new indicator is a series of its own: its series row is appended with it
+    assert "appended 1 series, 1 indicators, 15 observations, 13 exclusions" in (
+        capsys.readouterr().out)
     assert run(data, "validate") == 0
     assert run(data, "coverage", "--source", SOURCE) == 0
     assert f"{SOURCE}: 40 mentions: 15 covered, 25 excluded, 0 uncovered" in (

@@ -39,7 +39,11 @@ def test_the_columns_of_the_architecture_contract() -> None:
         "status", "value", "qualifier", "number_text", "quote", "section", "note_zh", "note_en")
     assert schema.INDICATORS.columns == (
         "indicator_id", "domain_id", "name_zh", "name_en", "unit", "description", "parent_id",
+        "note_zh", "note_en", "series_id")
+    assert schema.SERIES.columns == (
+        "series_id", "domain_id", "name_zh", "name_en", "unit", "definition_zh", "definition_en",
         "note_zh", "note_en")
+    assert schema.EVENTS.columns[:2] == ("event_id", "kind")
     assert schema.SOURCES.columns == (
         "source_id", "title", "title_zh", "title_en", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
         "reliability", "reliability_note_zh", "reliability_note_en", "raw_path", "sha256")

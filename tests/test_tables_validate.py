@@ -315,6 +315,7 @@ def test_an_observation_quoting_another_raw_row(data: Path) -> None:
     set_cell(data, "observations", "garbage_units_2019_07_01", "number_text", "3600人次")
     set_cell(data, "observations", "garbage_units_2019_07_01", "value", "3600")
     set_cell(data, "indicators", "garbage_units_inspected", "unit", "person_time")
+    set_cell(data, "series", "garbage_units_inspected", "unit", "person_time")
     assert messages(data) == [
         "data/observations.csv:10: column quote: '共出动执法人员3600人次' is not in the phrase of "
         "its raw row raw/supplementary_figures.csv:3 ('检查各类单位4216家') "
@@ -374,9 +375,12 @@ def test_the_command_prints_every_problem_and_exits_1(
 
 def test_the_command_summarizes_clean_data(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(data), "validate"]) == 0
+    # labels and events are copies of the project's tables: counted, not written out
+    labels, events = len(read_table(data, "labels")), len(read_table(data, "events"))
     assert capsys.readouterr().out == (
-        "data/ is valid: 2 scopes, 2 sources, 3 domains, 9 indicators, 12 observations, "
-        "1 exclusions, 1 recognitions, 5 supplementary_map, 45 labels, 2 events\n")
+        "data/ is valid: 2 scopes, 2 sources, 3 domains, 9 series, 9 indicators, "
+        "12 observations, 1 exclusions, 1 recognitions, 5 supplementary_map, "
+        f"{labels} labels, {events} events\n")
 
 
 def test_the_project_data_is_valid() -> None:
@@ -388,7 +392,10 @@ def test_reach_is_a_floor_in_a_target_only(data: Path) -> None:
     add_row(data, "indicators", {
         "indicator_id": "regular_squadron_rate", "domain_id": "garbage_sorting",
         "name_zh": "规范中队创建率", "name_en": "Regular-squadron rate", "unit": "percent",
-        "description": "", "parent_id": ""})
+        "description": "", "parent_id": "", "series_id": "regular_squadron_rate"})
+    add_row(data, "series", {
+        "series_id": "regular_squadron_rate", "domain_id": "garbage_sorting",
+        "name_zh": "规范中队创建率", "name_en": "Regular-squadron rate", "unit": "percent"})
     add_row(data, "observations", {
         "observation_id": "regular_squadron_rate_2023", "indicator_id": "regular_squadron_rate",
         "source_id": PRIMARY, "scope_id": "city", "period_start": "2023-01-01",
@@ -457,7 +464,8 @@ def test_a_table_of_another_kind_is_one_problem(data: Path) -> None:
     assert messages(data) == [
         "data/indicators.csv:1: has no column indicator_id in its header (it reads: scope_id, "
         "kind, name_zh, name_en); the columns of indicators.csv are indicator_id, domain_id, "
-        "name_zh, name_en, unit, description, parent_id, note_zh, note_en; what refers to it "
+        "name_zh, name_en, unit, description, parent_id, note_zh, note_en, series_id; what refers "
+        "to it "
         "(data/observations.csv, data/supplementary_map.csv) is not checked against it until it "
         "is fixed [header]"]
 

@@ -332,22 +332,37 @@ def source_line(fig: Figure, text: str, *, note: str = "") -> None:
 
 
 def mark_events(ax: Axes, events: pd.DataFrame, lang: str, *, label: bool = True) -> None:
-    """Shade the periods of ``events`` (``chengguan.tables.load_events``) that overlap the x range
-    of a date axis, each named in ``lang``: a reader sees at once which rates they change."""
+    """Mark the ``events`` (``chengguan.tables.load_events``) that fall in the x range of a date
+    axis, each named in ``lang``: a reader sees at once which rates they change. An emergency
+    (a period) is shaded; a law, reform or policy (it takes effect on one day) is a dashed line,
+    named along it, on the left of the line when the previous one is too close for the name."""
     import matplotlib.dates as mdates
     import pandas as pd
 
     left, right = (mdates.num2date(x).replace(tzinfo=None) for x in ax.get_xlim())
-    for event in events.itertuples():
+    last_line: pd.Timestamp | None = None
+    for event in events.sort_values("period_start").itertuples():
         if event.period_end < pd.Timestamp(left) or event.period_start > pd.Timestamp(right):
             continue
-        ax.axvspan(event.period_start, event.period_end + pd.Timedelta(days=1),
-                   color="0.85", alpha=0.6, zorder=0, lw=0)
+        name = event.name_zh if lang == "zh" else event.name_en
+        if getattr(event, "kind", "emergency") == "emergency":
+            ax.axvspan(event.period_start, event.period_end + pd.Timedelta(days=1),
+                       color="0.85", alpha=0.6, zorder=0, lw=0)
+            if label:
+                ax.annotate(name, xy=(event.period_start, 1.0), xycoords=("data", "axes fraction"),
+                            xytext=(2, -2), textcoords="offset points", ha="left", va="top",
+                            fontsize="x-small", color="0.3")
+            continue
+        ax.axvline(event.period_start, color="0.55", lw=0.8, ls="--", zorder=0)
         if label:
-            name = event.name_zh if lang == "zh" else event.name_en
-            ax.annotate(name, xy=(event.period_start, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(2, -2), textcoords="offset points", ha="left", va="top",
+            # Two names written upwards closer than ~1/40 of the axis would overlap.
+            crowded = last_line is not None and (
+                (event.period_start - last_line) < (pd.Timestamp(right) - pd.Timestamp(left)) / 40)
+            ax.annotate(name, xy=(event.period_start, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(-2 if crowded else 2, 2), textcoords="offset points",
+                        ha="right" if crowded else "left", va="bottom", rotation=90,
                         fontsize="x-small", color="0.3")
+        last_line = event.period_start
     ax.set_xlim(left, right)
 
 

@@ -197,7 +197,9 @@ def draft(source_id: str, year: int, data_dir: Path | str | None = None) -> Draf
                                      (f" (ambiguous: {ties})" if ties else "") +
                                      "; or delete this row and add an exclusion")
             result.rows["indicators"].append({
-                "review": "NEW: choose an id, fill in name_en, check name_zh and domain_id"
+                "review": "NEW: choose an id, fill in name_en, check name_zh and domain_id; "
+                          "leave series_id empty for a series of its own, or name the series "
+                          "(data/series.csv) whose measure it reports"
                           + (f"; or use one of {ties}" if ties else ""),
                 "indicator_id": new_id,
                 "domain_id": _domain_for(section, result, known, indicators),

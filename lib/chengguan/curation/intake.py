@@ -174,6 +174,7 @@ def append_rows(rows: dict[str, list[DraftRow]], data_dir: Path | str | None = N
     Problems on appended rows are reported at their origin (the draft file and line).
     """
     base = Path(data_dir) if data_dir is not None else paths.data_dir()
+    rows = _with_own_series(rows)
     new_text: dict[str, str] = {}
     origins: dict[tuple[str, int], str] = {}  # (shown table file, line) -> origin of the row
     for name, table_rows in rows.items():
@@ -198,6 +199,22 @@ def append_rows(rows: dict[str, list[DraftRow]], data_dir: Path | str | None = N
     for name, text in new_text.items():
         _replace(base / schema.table(name).filename, text)
     return Appended({name: len(r) for name, r in rows.items() if r})
+
+
+def _with_own_series(rows: dict[str, list[DraftRow]]) -> dict[str, list[DraftRow]]:
+    """A new indicator whose ``series_id`` is left empty is a series of its own: the series row
+    (same id, domain, names and unit) is appended with it. A draft that names a series joins it."""
+    own = [row for row in rows.get("indicators", []) if not row.cells.get("series_id")]
+    if not own:
+        return rows
+    added = [DraftRow({"series_id": row.cells.get("indicator_id", ""),
+                       **{c: row.cells.get(c, "") for c in ("domain_id", "name_zh", "name_en",
+                                                              "unit")}}, row.origin)
+             for row in own]
+    for row in own:
+        row.cells["series_id"] = row.cells.get("indicator_id", "")
+    merged = {**rows, "series": [*rows.get("series", []), *added]}
+    return {t.name: merged[t.name] for t in schema.TABLES if t.name in merged}
 
 
 def _validate_with(base: Path, new_text: dict[str, str]) -> list[Problem]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chengguan import paths, sources
+from chengguan import paths, sources, units
 from chengguan.links import is_web_url
 from chengguan.tables import schema
 from chengguan.tables.io import CsvFile, Row, TableReadError, read_csv
@@ -101,6 +101,9 @@ class _Validation:
         self.bad: dict[tuple[str, int], set[str]] = defaultdict(set)
         # Sources whose raw_path is refused: the text behind their quotes is not read.
         self.unusable_sources: set[str] = set()
+        # indicators whose unit a quote contradicts (unit-matches-catalog): not checked again
+        # against their series, so that one wrong unit gives one problem
+        self.unit_contradicted: set[str] = set()
 
     # -- reporting ------------------------------------------------------------------------------
 
@@ -180,10 +183,12 @@ class _Validation:
         self.check_sources()
         self.check_indicators()
         self.check_observations()
+        self.check_series()
         self.check_exclusions()
         self.check_periods("recognitions")
         self.found_quotes("recognitions")
         self.check_supplementary_map()
+        self.check_events()
         order = {self.shown(t.name): i for i, t in enumerate(schema.TABLES)}
         # Stable sort: within a line, problems keep the order the checks found them in.
         return sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
@@ -362,6 +367,45 @@ class _Validation:
                 self.report("indicators", row, "parent_id",
                             "leads back to this indicator (parents form a cycle)", "parent-cycle")
 
+    # -- series ---------------------------------------------------------------------------------
+
+    def check_series(self) -> None:
+        """The indicators of one series count one thing: each counts the series' unit, or is a
+        bare number (``count``: the source printed no counting word) of the same thing, and the
+        series' unit is the unit of at least one of them. Every series has an indicator."""
+        if "indicators" not in self.files:
+            return  # missing, unreadable or empty: one problem already, no cascade here
+        series = {row["series_id"]: row for row in self.files.get("series", ())}
+        members: dict[str, list[Row]] = defaultdict(list)
+        for row in self.files.get("indicators", ()):
+            if self.ok("indicators", row, "series_id") and row["series_id"] in series:
+                members[row["series_id"]].append(row)
+        for series_id, row in series.items():
+            if not members.get(series_id):
+                self.report("series", row, "series_id", "is the series of no indicator of "
+                            f"{self.shown('indicators')}", "series-used")
+                continue
+            if not self.ok("series", row, "unit"):
+                continue
+            unit = row["unit"]
+            counted = [m for m in members[series_id] if self.ok("indicators", m, "unit")
+                       and m["indicator_id"] not in self.unit_contradicted]
+            agreeing = [m for m in counted if m["unit"] == unit]
+            for member in counted:
+                if member["unit"] in (unit, units.COUNT):
+                    continue
+                like = (f", like {agreeing[0]['indicator_id']} on line {agreeing[0].line}"
+                        if agreeing else "")
+                self.report("indicators", member, "unit",
+                            f"is not the unit of its series {series_id} ({unit}"
+                            f"{like}): one series counts one thing in one unit; give the "
+                            f"indicator its own series, or fix the unit", "series-same-unit")
+            if counted and not agreeing and all(m["unit"] == units.COUNT for m in counted):
+                self.report("series", row, "unit",
+                            "is the unit of none of its indicators (they are all bare numbers, "
+                            "count): write count, or the unit an indicator reads",
+                            "series-same-unit")
+
     # -- observations ---------------------------------------------------------------------------
 
     def check_observations(self) -> None:
@@ -401,6 +445,7 @@ class _Validation:
         if (indicator is not None and self.ok("observations", row, "indicator_id")
                 and self.ok("indicators", indicator, "unit")
                 and indicator["unit"] != mention.unit):
+            self.unit_contradicted.add(indicator["indicator_id"])
             self.report("observations", row, "indicator_id",
                         f"counts {indicator['unit']}, but {reads(mention.unit)}",
                         "unit-matches-catalog")
@@ -485,6 +530,32 @@ class _Validation:
             self.report("observations", observation, "quote",
                         f"is not in the phrase of its raw row {where} ({raw['phrase']!r})",
                         "supplementary-observation")
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def check_events(self) -> None:
+        """An emergency is a period, dated at both ends by quotes; a law, reform or policy takes
+        effect on one day (period_end = period_start) and has no end quote."""
+        self.check_periods("events")
+        end = ("end_quote", "end_url", "end_publisher")
+        for row in self.files.get("events", ()):
+            if not self.ok("events", row, "kind"):
+                continue
+            if row["kind"] == "emergency":
+                for column in end:
+                    if row[column] == "" and column not in self.bad.get(("events", row.line), ()):
+                        self.report("events", row, column, "is empty: an emergency is dated at "
+                                    "its end by a quote too", "event-dates")
+                continue
+            if self.ok("events", row, "period_start", "period_end") \
+                    and row["period_end"] != row["period_start"]:
+                self.report("events", row, "period_end",
+                            f"is not period_start ({row['period_start']}): a {row['kind']} takes "
+                            f"effect on one day", "event-dates")
+            for column in end:
+                if row[column] != "" and column not in self.bad.get(("events", row.line), ()):
+                    self.report("events", row, column, f"is given, but a {row['kind']} has no "
+                                "end: leave it empty", "event-dates")
 
     # -- shared ---------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from chengguan.tables.load import (
         Observation,
+        events_between,
         load_domains,
         load_events,
         load_exclusions,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         load_observations,
         load_recognitions,
         load_scopes,
+        load_series,
         load_sources,
         load_supplementary_map,
         source_titles,
@@ -32,6 +34,7 @@ _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
     "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
+    "load_series", "events_between",
 )
 
 # Written out (not built from _LAZY) so linters see the re-exports; a test-free check keeps them equal.
@@ -39,6 +42,7 @@ __all__ = [
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
     "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
+    "load_series", "events_between",
 ]
 assert set(__all__) == set(_LAZY)
 

@@ -26,10 +26,12 @@ from chengguan.tables.schema import TableSchema
 
 LANGS = ("zh", "en")
 OBSERVATION_COLUMNS = (
-    "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "domain_id",
+    "observation_id", "indicator_id", "indicator", "indicator_zh", "indicator_en", "series_id",
+    "series", "domain_id",
     "domain_name", "parent_id", "unit", "value", "qualifier", "status", "scope_id", "scope_name",
     "scope_kind", "period_start", "period_end", "days", "end_open", "source_id", "source_title",
     "source_kind", "reliability", "number_text", "quote", "section", "note", "indicator_note",
+    "series_note",
 )
 
 Ids = str | Iterable[str] | None
@@ -198,6 +200,16 @@ def load_indicators(data_dir: Path | str | None = None) -> pd.DataFrame:
     return _load("indicators", data_dir)
 
 
+def load_series(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The series: what each indicator measures, with one unit and definition per measure.
+
+    Several indicators share a series when they report the same measure from different sources,
+    periods or unit spellings (a press figure without a counting word beside the summary's);
+    ``load_observations(series=...)`` selects all their rows at once.
+    """
+    return _load("series", data_dir)
+
+
 def load_sources(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The sources with their provenance and reliability."""
     return _load("sources", data_dir)
@@ -230,8 +242,35 @@ def load_labels(lang: str = "zh", data_dir: Path | str | None = None) -> dict[st
 
 
 def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Periods that change what a rate means (lockdowns, emergency responses), with sources."""
+    """What changes what a rate means, with sources: emergencies (periods: lockdowns, emergency
+    responses) and laws, reforms and policies (``kind``; they take effect on ``period_start``,
+    which ``period_end`` repeats)."""
     return _load("events", data_dir)
+
+
+def events_between(start: Any, end: Any, *, kind: Ids = None, lang: str = "zh",
+                   data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The events a comparison from ``start`` to ``end`` (dates, both included) crosses, keyed by
+    ``event_id`` and in date order, with ``name`` in ``lang``.
+
+    An emergency is crossed when its period overlaps the interval. A law, reform or policy is
+    crossed when it takes effect after ``start`` and on or before ``end``: a change in force from
+    the first day on is the rule of the whole interval, not a break in it. For a comparison of
+    two periods pass the first one's start and the second one's end, then name each event in the
+    chart or the caveats (``events_between("2021-01-01", "2023-12-31")`` for 2021 against 2023).
+    """
+    _check_lang(lang)
+    first, last = _period((start, end))
+    events = load_events(data_dir)
+    if kind is not None:
+        events = events[events.kind.isin(
+            _ids("kind", kind, list(schema.EVENTS.field("kind").enum or ())))]
+    point = events.kind != "emergency"
+    crossed = ((point & (events.period_start > first) & (events.period_start <= last))
+               | (~point & (events.period_start <= last) & (events.period_end >= first)))
+    out = events[crossed]
+    out = out.assign(name=out[f"name_{lang}"])  # from the subset: an empty one stays empty
+    return out.sort_values(["period_start", "event_id"]).set_index("event_id")
 
 
 def load_exclusions(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -276,6 +315,9 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
     indicators = _load("indicators", data_dir).rename(
         columns={"name_zh": "indicator_zh", "name_en": "indicator_en",
                  "note_zh": "indicator_note_zh", "note_en": "indicator_note_en"})
+    series = _load("series", data_dir).rename(
+        columns={"name_zh": "series_zh", "name_en": "series_en",
+                 "note_zh": "series_note_zh", "note_en": "series_note_en"})
     domains = _load("domains", data_dir).rename(
         columns={"name_zh": "domain_zh", "name_en": "domain_en"})
     scopes = _load("scopes", data_dir).rename(
@@ -284,8 +326,11 @@ def _join(data_dir: Path | str | None) -> pd.DataFrame:
         columns={"title": "source_title", "kind": "source_kind"})
     joined = (
         obs.merge(indicators[["indicator_id", "indicator_zh", "indicator_en", "domain_id",
-                              "parent_id", "unit", "indicator_note_zh", "indicator_note_en"]],
+                              "parent_id", "unit", "indicator_note_zh", "indicator_note_en",
+                              "series_id"]],
                   on="indicator_id", how="left")
+        .merge(series[["series_id", "series_zh", "series_en", "series_note_zh",
+                       "series_note_en"]], on="series_id", how="left")
         .merge(domains[["domain_id", "domain_zh", "domain_en"]], on="domain_id", how="left")
         .merge(scopes[["scope_id", "scope_zh", "scope_en", "scope_kind"]], on="scope_id",
                how="left")
@@ -304,6 +349,7 @@ def load_observations(
     *,
     domain: Ids = None,
     indicator: Ids = None,
+    series: Ids = None,
     scope: Ids = None,
     status: Ids = None,
     period: Period = None,
@@ -313,16 +359,18 @@ def load_observations(
 ) -> pd.DataFrame:
     """Observations joined with their labels and provenance, filtered.
 
-    Each filter takes one id or a list of ids; ``period`` is a year (rows whose period overlaps
+    Each filter takes one id or a list of ids; ``series`` selects every indicator of a measure
+    (``series="street_vending_cases"``: the summary's cases and the press figure of the same
+    kind), and ``series_note`` says how its indicators differ. ``period`` is a year (rows whose period overlaps
     it) or a ``(start, end)`` pair of dates (rows overlapping that interval). An unknown id
     raises ValueError naming the allowed ones. ``lang`` chooses the labels (``indicator``,
     ``domain_name``, ``scope_name``) and the text of ``note`` and ``indicator_note``: the tables
     hold each note in both languages, a report shows the one in its own.
     """
-    for name in ("observations", "indicators", "domains", "scopes", "sources"):
+    for name in ("observations", "indicators", "series", "domains", "scopes", "sources"):
         _read_tables.setdefault(name)
     frame = _filtered(_joined(data_dir), data_dir, domain=domain, indicator=indicator,
-                      scope=scope, status=status, period=period, source=source)
+                      series=series, scope=scope, status=status, period=period, source=source)
     return _labelled(frame, lang)
 
 
@@ -332,6 +380,8 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                        scope_name=frame[f"scope_{lang}"],
                        note=frame[f"note_{lang}"],
                        indicator_note=frame[f"indicator_note_{lang}"].fillna(""),
+                       series=frame[f"series_{lang}"],
+                       series_note=frame[f"series_note_{lang}"].fillna(""),
                        source_title=source_titles(frame.rename(columns={"source_title": "title"}), lang))
     return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
@@ -341,6 +391,7 @@ def _filtered(frame: pd.DataFrame, data_dir: Path | str | None, **filters: Any) 
     allowed = {
         "domain": ("domain_id", tables["domains"].domain_id),
         "indicator": ("indicator_id", tables["indicators"].indicator_id),
+        "series": ("series_id", tables["series"].series_id),
         "scope": ("scope_id", tables["scopes"].scope_id),
         "status": ("status", schema.OBSERVATIONS.field("status").enum or ()),
         "source": ("source_id", tables["sources"].source_id),
@@ -403,7 +454,7 @@ def value_of(indicator_id: str, *, data_dir: Path | str | None = None,
 
     Raises LookupError when none or several match, naming the candidates.
     """
-    unexpected = set(filters) - {"domain", "scope", "status", "period", "source"}
+    unexpected = set(filters) - {"domain", "series", "scope", "status", "period", "source"}
     if unexpected:
         raise TypeError(f"value_of() got unexpected filters: {', '.join(sorted(unexpected))}")
     rows = _filtered(_joined(data_dir), data_dir, indicator=indicator_id, **filters)

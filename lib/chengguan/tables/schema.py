@@ -23,6 +23,9 @@ QUALIFIERS = ("exact", "more_than", "at_least", "approximate", "at_most")
 # plan_restatement: a plan sentence whose number is not a goal for the plan year but repeats what
 # exists or is in force (6066 workrooms, the 14 categories of a regulation, a class-hour rule).
 STATUSES = ("actual", "target", "plan_restatement")
+# emergency: a period (lockdown, emergency response) whose weeks every rate of it includes; law,
+# reform, policy: a change that takes effect on one day and moves rates from then on.
+EVENT_KINDS = ("emergency", "law", "reform", "policy")
 EXCLUSION_REASONS = ("date", "year", "document_number", "plan_period", "edition", "programme_name",
                      "ordinal", "heading", "name", "word", "repeated")
 
@@ -200,6 +203,30 @@ DOMAINS = TableSchema(
     ),
 )
 
+SERIES = TableSchema(
+    name="series",
+    title="Series",
+    description="What an indicator measures: one measure, with one unit and one definition, that "
+    "one or several indicators (sources, periods, unit spellings) report.",
+    primary_key="series_id",
+    fields=(
+        _id("series_id", "series"),
+        _ref("domain_id", "domain"),
+        Field("name_zh", "string", "Chinese name.", required=True, plain=True),
+        Field("name_en", "string", "English name.", required=True, plain=True),
+        Field("unit", "string", "Canonical unit of the measure (chengguan.units); an indicator of "
+              "the series counts it, or is a bare number (count) of the same thing.",
+              required=True, enum=UNITS),
+        Field("definition_zh", "string", "What is counted, when the indicators' own descriptions "
+              "do not say it for all of them (in Chinese).", multiline=True),
+        Field("definition_en", "string", "The same definition in English.", multiline=True),
+        Field("note_zh", "string", "How the indicators of the series differ in wording, scope or "
+              "source, and what that does to a comparison (in Chinese).", multiline=True),
+        Field("note_en", "string", "The same note in English.", multiline=True),
+    ),
+    foreign_keys=(ForeignKey("domain_id", "domains", "domain_id"),),
+)
+
 INDICATORS = TableSchema(
     name="indicators",
     title="Indicator catalog",
@@ -216,10 +243,12 @@ INDICATORS = TableSchema(
         Field("note_zh", "string", "What differs between the periods or sources this indicator "
               "joins (in Chinese); shown wherever the series is plotted.", multiline=True),
         Field("note_en", "string", "The same note in English.", multiline=True),
+        _ref("series_id", "series (measure) the indicator reports"),
     ),
     foreign_keys=(
         ForeignKey("domain_id", "domains", "domain_id"),
         ForeignKey("parent_id", "indicators", "indicator_id"),
+        ForeignKey("series_id", "series", "series_id"),
     ),
 )
 
@@ -341,11 +370,15 @@ LABELS = TableSchema(
 EVENTS = TableSchema(
     name="events",
     title="Events",
-    description="Periods that change what a rate means (the 2020 emergency response, the 2022 "
-    "lockdown), with the public sentences that date their start and end. Time charts mark them.",
+    description="What changes what a rate means: emergencies (the 2020 emergency response, the "
+    "2022 lockdown), laws, reforms and policies, with the public sentences that date them. Time "
+    "charts mark them; a comparison across one names it.",
     primary_key="event_id",
     fields=(
         _id("event_id", "event"),
+        Field("kind", "string", "emergency (a period), or law, reform, policy (a change that "
+              "takes effect on period_start; period_end is the same day).", required=True,
+              enum=EVENT_KINDS),
         Field("name_zh", "string", "Name in Chinese.", required=True, plain=True),
         Field("name_en", "string", "Name in English.", required=True, plain=True),
         Field("period_start", "date", "First day.", required=True),
@@ -354,17 +387,17 @@ EVENTS = TableSchema(
         Field("start_url", "string", "Page of the start quote.", required=True,
               url=True),
         Field("start_publisher", "string", "Who published the start quote.", required=True),
-        Field("end_quote", "string", "Sentence that dates the end, verbatim.", required=True),
-        Field("end_url", "string", "Page of the end quote.", required=True,
-              url=True),
-        Field("end_publisher", "string", "Who published the end quote.", required=True),
+        Field("end_quote", "string", "Sentence that dates the end, verbatim (an emergency "
+              "only)."),
+        Field("end_url", "string", "Page of the end quote.", url=True),
+        Field("end_publisher", "string", "Who published the end quote."),
         Field("note", "string", "What the event changes for the figures."),
     ),
 )
 
 # In dependency order: a table only refers to tables listed before it (or to itself).
 TABLES: tuple[TableSchema, ...] = (
-    SCOPES, SOURCES, DOMAINS, INDICATORS, OBSERVATIONS, EXCLUSIONS, RECOGNITIONS,
+    SCOPES, SOURCES, DOMAINS, SERIES, INDICATORS, OBSERVATIONS, EXCLUSIONS, RECOGNITIONS,
     SUPPLEMENTARY_MAP, LABELS, EVENTS,
 )
 
