@@ -18,11 +18,14 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
                                                          "panels_per_site": 1.5}),
     "residential_communities-zh": ("residential_communities", {"lang": "zh"}),
     "residential_communities-en": ("residential_communities", {"lang": "en", "sites_per_case": 2.0}),
-    # two years of district reports (Minhang), one year and a registered stock (Pudong), no figure (Putuo)
+    # two years of district reports (Minhang), one year and a registered stock (Pudong), cases handled
+    # (Baoshan), news figures (Hongkou), and the shared page of the districts without figures of their own
     "district-minhang-zh": ("district_profile", {"lang": "zh", "district": "minhang"}),
     "district-pudong-en": ("district_profile", {"lang": "en", "district": "pudong"}),
     "district-changning-en": ("district_profile", {"lang": "en", "district": "changning"}),
-    "district-putuo-zh": ("district_profile", {"lang": "zh", "district": "putuo"}),
+    "district-baoshan-zh": ("district_profile", {"lang": "zh", "district": "baoshan"}),
+    "district-hongkou-en": ("district_profile", {"lang": "en", "district": "hongkou"}),
+    "district-others-zh": ("district_profile", {"lang": "zh", "district": "others"}),
     "districts_side_by_side-zh": ("districts_side_by_side", {"lang": "zh"}),
     "districts_side_by_side-en": ("districts_side_by_side", {"lang": "en", "reference_summary_share": 60.0,
                                                              "include_units": False}),

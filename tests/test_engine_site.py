@@ -178,6 +178,19 @@ def test_reports_are_grouped_by_language_pairs_and_districts():
     assert 'class="alt-name"' not in page
 
 
+def test_a_page_shared_by_several_districts_is_headed_by_its_own_title():
+    # district_profile's "others": not a scope, so no pinyin id and no manifest title on the card
+    runs = [run("d-xuhui", "district", "zh", parameters={"district": "xuhui"})] + [
+        run(f"d-others-{lang}", "district", lang, parameters={"district": "others"}, report_title=title)
+        for lang, title in (("zh", "其他 11 个区：数据中没有它们自己的数字"),
+                            ("en", "The other 11 districts: no figures of their own"))]
+    zh, en = render_home(runs, INFO, "zh"), render_home(runs, INFO, "en")
+    assert '<a href="d-others-zh.html">其他 11 个区</a>' in zh
+    assert '<a href="d-others-en.html">The other 11 districts</a>' in en
+    assert ">others<" not in zh + en
+    assert zh.index(">徐汇区<") < zh.index(">其他 11 个区<")  # after the districts of scopes.csv
+
+
 def test_every_string_from_data_or_manifest_is_escaped():
     evil = '<img src=x onerror=alert(1)>'
     runs = [run("x-zh", "x", "zh", report_title=f"标题 {evil}", headline={"label": f"标签 {evil}", "display": f"9 {evil}"},

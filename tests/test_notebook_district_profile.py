@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from notebook_runs import assert_clean_report, html_outputs, markdown_text, reports, results
 
-RUNS = {"minhang": "district-minhang-zh", "pudong": "district-pudong-en", "putuo": "district-putuo-zh",
-        "changning": "district-changning-en"}
+RUNS = {"minhang": "district-minhang-zh", "pudong": "district-pudong-en", "others": "district-others-zh",
+        "changning": "district-changning-en", "baoshan": "district-baoshan-zh", "hongkou": "district-hongkou-en"}
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +78,62 @@ def test_pudong_share_of_the_registered_stock(executed: dict[str, nbformat.Noteb
     assert share["upper"] == pytest.approx(10383 / 256250 * 100)
     assert share["display"].startswith("4.05") and share["label"].startswith("Existing")
     assert k["area_per_existing_site_2023"]["value"] == pytest.approx(1340400 / 10383)
-    assert k["figures"]["value"] >= 6
+    assert "figures" not in k  # a count of figures is no finding
     assert "Pudong New Area" in markdown_text(executed["pudong"])
 
 
-def test_a_district_without_figures_gets_what_the_text_says(
+def test_districts_without_figures_of_their_own_share_one_page(
         executed: dict[str, nbformat.NotebookNode]) -> None:
-    nb = executed["putuo"]
+    nb = executed["others"]
     k = results(nb)
-    assert k["figures"]["value"] == 0 and not k["figures"]["headline"]
-    assert k["summary_sentences"]["value"] == 2 and k["summary_sentences"]["headline"]
+    # the headline is the finding (11 of 16 districts have under two figures from sources of their own),
+    # not a count of sentences
+    assert list(k) == ["districts_without_own_figures"]
+    assert k["districts_without_own_figures"]["value"] == 11 and k["districts_without_own_figures"]["headline"]
     text = markdown_text(nb)
-    assert "数据中没有归属普陀区的数字" in text
-    assert "putuo" not in text  # names, never ids, in the prose
-    assert "普陀区举办集体学" in html_outputs(nb)
-    # no ratio or change sections for a district with no figures
-    assert "由这些数字计算的比率" not in text and "跨年变化" not in text
+    assert text.lstrip().startswith("# 其他 11 个区：")
+    assert "金山区" in text and "徐汇区" in text
+    assert "jinshan" not in text and "others" not in text  # names, never ids, in the prose
+    html = html_outputs(nb)
+    assert "普陀区举办集体学" in html  # every mention of each sharing district, with its district
+    # no fine, ratio or change is asked of districts without figures of their own
+    assert "每件案件的罚款" not in text and "跨年变化" not in text
+
+
+def test_the_manifest_gives_a_page_to_the_districts_with_figures_of_their_own() -> None:
+    """The ``district`` matrix of reports.toml: each district with two figures or more from sources of its
+    own (not the city's documents), then "others"; fails when new data give another district its page."""
+    import tomllib
+    from pathlib import Path
+
+    from chengguan.tables import load_observations, load_scopes
+
+    root = Path(__file__).resolve().parents[1]
+    manifest = tomllib.loads((root / "reports.toml").read_text(encoding="utf-8"))
+    matrix = next(run["matrix"]["district"] for run in manifest["runs"] if run["notebook"] == "district_profile")
+    scopes = load_scopes()
+    districts = list(scopes.scope_id[scopes.kind == "district"])
+    obs = load_observations()
+    own = obs[obs.scope_id.isin(districts) & ~obs.source_kind.isin(["official_report", "reprint"])].scope_id.value_counts()
+    assert matrix == [d for d in districts if own.get(d, 0) >= 2] + ["others"]
+
+
+def test_each_title_says_its_finding(executed: dict[str, nbformat.NotebookNode]) -> None:
+    assert markdown_text(executed["baoshan"]).lstrip().startswith("# 宝山区：2021 年办理的普通程序案件每件罚款 2,600 元，简易程序 75 元")
+    assert results(executed["baoshan"])["ordinary_penalty_per_case_2021"]["value"] == pytest.approx(12676280.64 / 4875)
+    assert results(executed["baoshan"])["ordinary_penalty_per_case_2021"]["headline"]
+    assert "“办理”的行政执法案件" in markdown_text(executed["baoshan"])  # Baoshan counts cases handled
+    hongkou = results(executed["hongkou"])["area_per_site_2019"]
+    assert hongkou["headline"] and hongkou["value"] == pytest.approx(130000 / 1629)
+    assert hongkou["lower"] == pytest.approx(125000 / 1629)  # 13万平米 stands for 125,000-135,000 m2
+    assert markdown_text(executed["hongkou"]).lstrip().startswith(
+        "# Hongkou (虹口区): 1,629 illegal-structure sites demolished in 2019, about 80 m² per site")
+    assert markdown_text(executed["changning"]).lstrip().startswith(
+        "# Changning (长宁区): fines per case about 51% higher in 2025")
+    for nb in executed.values():
+        k = results(nb)
+        assert sum(r["headline"] for r in k.values()) == 1
+        assert not {"figures", "summary_sentences"} & set(k)  # counts of figures or sentences are no findings
 
 
 def test_no_ranking_by_times_named(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -104,11 +144,10 @@ def test_no_ranking_by_times_named(executed: dict[str, nbformat.NotebookNode]) -
 
 def test_each_page_names_its_district_and_what_it_can_answer(
         executed: dict[str, nbformat.NotebookNode]) -> None:
-    # the title names the district; a district without figures is not asked about fines per case
-    assert markdown_text(executed["minhang"]).lstrip().startswith("# 闵行区：数据中的 13 个数字")
-    putuo = markdown_text(executed["putuo"])
-    assert putuo.lstrip().startswith("# 普陀区：数据中没有该区的数字")
-    assert "每件案件的罚款" not in putuo
+    # the title names the district and its finding, and the penalty-law revision its fines per case cross
+    assert markdown_text(executed["minhang"]).lstrip().startswith(
+        "# 闵行区：每件案件罚款 2023 年比 2021 年高约 61%，其间修订后的《行政处罚法》施行")
     # Minhang's two reports straddle the revised Administrative Penalty Law (in force 15 July 2021)
     assert "2021 年 7 月 15 日" in markdown_text(executed["minhang"])
+    assert "行政处罚法" in results(executed["minhang"])["penalty_per_case_change"]["label"]
     assert "15 July 2021" not in markdown_text(executed["changning"])
