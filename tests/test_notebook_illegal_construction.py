@@ -22,7 +22,7 @@ def test_the_headline_is_the_campaign_that_reports_both(
     ratio = zh["self_built_demolitions_per_case_min"]
     assert ratio["headline"] and ratio["value"] == pytest.approx(354 / 107)
     assert "3.31–3.36" in markdown_text(executed["en"])  # with the 5 restored sites, the upper figure
-    assert "至少 3.3 处" in markdown_text(executed["zh"])
+    assert "至少是立案数的 3.3 倍" in markdown_text(executed["zh"])
 
 
 def test_part_year_means_are_scenarios(executed: dict[str, nbformat.NotebookNode]) -> None:
