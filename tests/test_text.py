@@ -79,6 +79,12 @@ def test_a_missing_entry_or_value_names_the_entry(tmp_path: Path) -> None:
         load_text("nb", "fr", folder=tmp_path)
 
 
+def test_chinese_lines_join_but_a_heading_ends_its_line(tmp_path: Path) -> None:
+    # a wrapped Chinese line would show a space where it was broken; a heading ends at its line end
+    _write(tmp_path, "[t]\nzh = \"\"\"# 标题：一行\n说明在下一行，\n继续。\"\"\"\nen = '# Title'\n")
+    assert load_text("nb", "zh", folder=tmp_path).md("t") == "# 标题：一行\n说明在下一行，继续。"
+
+
 def test_fields_are_the_names_a_template_needs() -> None:
     assert fields("{row.value:.1f} of {total:,} ({share[0]}) {{braces}}") == {"row", "total", "share"}
     with pytest.raises(TextError, match="must name a value"):

@@ -76,6 +76,14 @@ class _Formatter(string.Formatter):
 
 # A line break inside a Chinese paragraph is no space: Markdown would show one between the characters.
 _CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_HEADING_LINE = re.compile(r"^#{1,6}\s.*$", re.M)
+
+
+def _join_cjk_lines(text: str) -> str:
+    """Soft line breaks between Chinese characters removed (Markdown would show them as spaces);
+    a heading's line end stays, since there it ends the heading, not a wrapped line."""
+    heading_ends = {m.end() for m in _HEADING_LINE.finditer(text)}
+    return _CJK_BREAK.sub(lambda m: m.group(0) if m.start() in heading_ends else "", text)
 
 
 def fields(template: str) -> set[str]:
@@ -157,7 +165,7 @@ class Text:
 
     def md(self, key: str, **values: Any) -> Markdown:
         """The entry ``key`` as Markdown in the report's language, data text escaped."""
-        return Markdown(_CJK_BREAK.sub("", self._fill(key, self.lang, values, escape=True)))
+        return Markdown(_join_cjk_lines(self._fill(key, self.lang, values, escape=True)))
 
     def say(self, *keys: str, **values: Any) -> None:
         """Display the entries ``keys`` (one paragraph each) as prose in the report's language."""
