@@ -35,20 +35,22 @@ def test_fines_per_case_at_a_common_procedure_mix(executed: dict[str, nbformat.N
 def test_the_headline_is_the_one_same_year_pair(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh, en = results(executed["zh"]), results(executed["en"])
     # Baoshan 2021 counts cases handled (办理) under *_handled indicators: it is kept, and it is the
-    # only district with a same-year partner (Minhang 2021)
-    baoshan = standardised(0.5, 254739.8, 3398, 12676280.64, 4875)
+    # only district with a same-year partner (Minhang 2021). Its 427 demolition-procedure cases
+    # (1,376,850 元), listed apart, join its ordinary procedure, where Minhang counts its demolition cases.
+    baoshan = standardised(0.5, 254739.8, 3398, 12676280.64 + 1376850, 4875 + 427)
     assert zh["standardised_fine_per_case_baoshan_2021"]["value"] == pytest.approx(baoshan)
     pair = zh["same_year_standardised_fine_ratio"]
     assert pair["headline"]
     assert pair["value"] == pytest.approx(baoshan / standardised(0.5, 260000, 6486, 2530000, 5715))
     assert pair["lower"] > zh["largest_within_district_swing"]["value"]  # the title's "wider"
     assert en["same_year_standardised_fine_ratio"]["value"] == pytest.approx(
-        standardised(0.6, 254739.8, 3398, 12676280.64, 4875) / standardised(0.6, 260000, 6486, 2530000, 5715))
+        standardised(0.6, 254739.8, 3398, 12676280.64 + 1376850, 4875 + 427)
+        / standardised(0.6, 260000, 6486, 2530000, 5715))
     # the box and the prose print the same range
     assert f"{pair['lower']:.2f}–{pair['upper']:.2f}" in markdown_text(executed["zh"])
     en_text = markdown_text(executed["en"])
     assert "Cases counted differently" in en_text and "low-reliability" in en_text
-    assert "15 July 2021" in en_text  # the penalty-law revision between Minhang's two reports
+    assert "Penalty Law revision" in en_text  # the events between Minhang's two reports, from data/events.csv
     assert "29% of its 2024" in en_text  # Changning's part-year report is another scope
 
 
