@@ -14,6 +14,7 @@ import csv
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -245,5 +246,333 @@ def test_the_project_downloads_round_trip_with_chinese_intact() -> None:
                    for v in row)
 
 
-if sys.platform.startswith("linux"):  # the engine side needs /proc and fork
-    pass
+
+# == engine side ==================================================================================
+# One small project (tests/fixtures) with good-zh built once; each test works on a copy. Builds
+# that are killed or limited run in a child Python calling the same in-process build as the
+# fixture (its own library tree), so that "up to date" does not depend on the checkout's lib/.
+
+KERNELS = pytest.mark.notebooks  # starts kernels: left out of `make test-quick`
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, forks kernels")
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    from fixtures.project import make_project, run_build
+
+    layout = make_project(tmp_path_factory.mktemp("sweep") / "project")
+    code, out, err = run_build(layout, "good-zh", jobs=1)
+    assert code == 0, out + err
+    return layout
+
+
+@pytest.fixture
+def project(built, tmp_path: Path):
+    from fixtures.project import layout_of
+
+    shutil.copytree(built.root, tmp_path / "p", symlinks=True)
+    return layout_of(tmp_path / "p")
+
+
+def dry_run(layout) -> tuple[dict[str, str], str]:
+    """What the next build would do for good-zh and hung, and its stderr."""
+    from fixtures.project import run_build
+
+    code, out, err = run_build(layout, "good-zh", "hung", dry_run=True)
+    assert code == 0, out + err
+    return {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines() if line.strip()}, err
+
+
+def leftovers(layout) -> list[str]:
+    """Temporary files of atomic writes left in outputs/ (or its staging folder)."""
+    return [p.name for p in layout.outputs.rglob("*")
+            if p.name.endswith(".tmp") or p.name == "downloads.new"]
+
+
+def reports(layout) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in layout.outputs.glob("good-zh.*")}
+
+
+CHILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from fixtures.project import layout_of, run_build
+code, out, err = run_build(layout_of(Path({root!r})), *{patterns!r}, jobs=1, **{options!r})
+sys.stdout.write(out)
+sys.stderr.write(err)
+sys.exit(code)
+"""
+
+
+def child_build(layout, *patterns: str, wrap: Sequence[str] = (), preexec=None, **options):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "CHENGGUAN_ROOT"}
+    code = CHILD.format(tests=str(TESTS), root=str(layout.root), patterns=patterns, options=options)
+    return subprocess.Popen([*wrap, sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, preexec_fn=preexec)
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kernels_of(pid: int) -> list[int]:
+    """Processes three levels below the build: worker -> fork server -> kernel."""
+    level = [pid]
+    for _ in range(3):
+        level = [c for p in level for c in descendants(p) if _parent(c) == p]
+    return level
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError):
+        return -1
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def gone(pids: list[int], seconds: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(alive(p) for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def running_hung(process) -> list[int]:
+    """Wait until the child build's hung report runs in a kernel (3 processes deep: worker,
+    fork server, kernel, alive for 3 s); the build's descendants then."""
+    import time
+
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if kernels_of(process.pid):
+            time.sleep(3)
+            return descendants(process.pid)
+        time.sleep(0.3)
+    raise AssertionError("the build started no kernel")
+
+
+# -- a corrupt or foreign state file is named, and everything rebuilds --------------------------
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ('{"format": 1, "runs": {', "is not JSON"),
+    ("[]", "is not a build state (a JSON array, not an object)"),
+    ("null", "is not a build state (a JSON null, not an object)"),
+    ('{"format": 99}', "is of another format (99; this engine writes 1)"),
+    ('{"other": "tool"}', "is of another format (None; this engine writes 1)"),
+    ('{"format": 1, "runs": {"a": {"colour": "red"}}}', "is not a build state this engine can read"),
+    ('{"format": 1, "runs": []}', "is not a build state this engine can read"),
+    ('{"format": 1, "runs": {}, "files": []}', "is not a build state this engine can read"),
+])
+def test_an_unusable_state_file_says_why(tmp_path: Path, text: str, problem: str) -> None:
+    from reportbuild.state import BuildState
+
+    path = tmp_path / "state.json"
+    path.write_text(text, encoding="utf-8")
+    state = BuildState.load(path)
+    assert state.problem is not None and state.problem.startswith(problem)
+    assert state.runs == {}
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    assert BuildState.load(path).problem.startswith("cannot be read")
+    assert BuildState.load(tmp_path / "missing.json").problem is None  # the first build: no warning
+
+
+@KERNELS
+def test_a_corrupt_state_is_named_and_the_build_rebuilds_then_rewrites_it(project) -> None:
+    from fixtures.project import run_build
+
+    project.state_file.write_text('{"format": 1, "runs": {"good-zh": ', encoding="utf-8")  # cut off
+    plans, err = dry_run(project)
+    assert "chengguan-build: warning: outputs/.build/state.json is not JSON" in err
+    assert "every run is planned as new" in err
+    assert plans["good-zh"].startswith("would run")
+    code, out, err = run_build(project, "good-zh", jobs=1)
+    assert code == 0 and err.count("warning: outputs/.build/state.json") == 1  # said once
+    plans, err = dry_run(project)
+    assert "state.json" not in err and plans["good-zh"] == "up to date"
+
+
+# -- kill -9: of the fork server, of a kernel, of the build ---------------------------------------
+
+
+@LINUX
+@KERNELS
+def test_a_killed_fork_server_is_replaced_and_no_report_fails_for_it(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import signal
+
+    from reportbuild import forkserver
+    from reportbuild.kernels import KernelPool, _silent
+
+    if not forkserver.available():
+        pytest.skip("no fork server here")
+
+    async def scenario() -> dict[str, object]:
+        pool = KernelPool("chengguan", tmp_path, ["json"])
+        seen: dict[str, object] = {}
+        try:
+            first = await pool.take()
+            pool.prestart()  # the next kernel, forked ahead of time from the same server
+            await asyncio.sleep(2)
+            assert pool.server is not None and pool.server.process is not None
+            old_server = pool.server.process.pid
+            os.kill(old_server, signal.SIGKILL)
+            await asyncio.sleep(1)
+            seen["first_alive"] = forkserver._alive(first.pid)  # died with its server
+            await first.shutdown()
+            second = await pool.take()  # the spare died too: replaced, from a new server
+            content = await _silent(second, "", 60, "reading", {"v": "6 * 7"})
+            seen["answer"] = content["user_expressions"]["v"]["data"]["text/plain"]
+            seen["new_server"] = pool.server.process.pid != old_server
+            await second.shutdown()
+        finally:
+            await pool.close()
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert seen == {"first_alive": False, "answer": "42", "new_server": True}
+
+
+@LINUX
+@KERNELS
+def test_a_killed_kernel_fails_its_report_at_once_and_leaves_nothing_behind(project) -> None:
+    import os
+    import signal
+    import time
+
+    before = reports(project)
+    process = child_build(project, "hung", timeout=120)
+    started = time.monotonic()
+    tree = running_hung(process)
+    killed: list[int] = []
+    while process.poll() is None and time.monotonic() - started < 100:
+        for pid in kernels_of(process.pid):  # the kernel (and a replacement, if one starts)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            except ProcessLookupError:
+                pass
+        time.sleep(1)
+    out, err = process.communicate(timeout=60)
+    assert killed and time.monotonic() - started < 100  # not the 120 s timeout
+    assert process.returncode == 1, out + err
+    assert "FAILED hung" in out and "died" in out and "Traceback" not in err
+    assert gone(tree + killed)
+    assert leftovers(project) == [] and reports(project) == before
+    plans, _ = dry_run(project)  # the lock is free, and only the killed report is due
+    assert plans == {"good-zh": "up to date", "hung": "would run: previous run failed"}
+
+
+@LINUX
+@KERNELS
+def test_a_build_killed_mid_run_leaves_no_process_no_partial_file_and_a_free_lock(project) -> None:
+    import os
+    import signal
+
+    before = reports(project)
+    process = child_build(project, "hung", timeout=120)
+    tree = running_hung(process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert gone(tree), "a worker, fork server or kernel outlived the killed build"
+    assert leftovers(project) == [] and reports(project) == before
+    plans, err = dry_run(project)  # not refused: the lock of a dead build is free
+    assert plans["good-zh"] == "up to date" and plans["hung"].startswith("would run")
+    assert "warning" not in err
+
+
+# -- outputs on a full disk (RLIMIT_FSIZE: what ulimit -f sets) and read-only -------------------
+
+
+@LINUX
+@KERNELS
+def test_a_full_disk_is_one_message_and_the_last_good_report_stays(project) -> None:
+    import resource
+
+    def limit() -> None:  # 20 kB: the notebook (20 kB) or the page (36 kB) cannot be written
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    before = reports(project)
+    process = child_build(project, "good-zh", force=True, preexec=limit)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 2, out + err
+    assert "chengguan-build: cannot write" in err and "File too large" in err
+    assert "is whole, from its last good build" in err and "Traceback (most recent call last):\n  File" \
+        not in err.split("chengguan-build: cannot write")[1]
+    assert reports(project) == before and leftovers(project) == []
+    plans, _ = dry_run(project)
+    assert plans["good-zh"] == "up to date"  # the failed force build recorded nothing
+
+
+@LINUX
+@KERNELS
+def test_read_only_outputs_are_one_message_and_nothing_changes(project) -> None:
+    import subprocess
+
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no user namespaces here (unshare -rm) to mount outputs/ read-only")
+    before = {p: p.read_bytes() for p in project.outputs.rglob("*") if p.is_file()}
+    out_dir = str(project.outputs)
+    wrap = ["unshare", "-rm", "sh", "-c",
+            f'mount --bind "{out_dir}" "{out_dir}" && mount -o remount,bind,ro "{out_dir}" && exec "$0" "$@"']
+    process = child_build(project, "good-zh", wrap=wrap, force=True)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 2, out + err
+    assert "Read-only file system" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in project.outputs.rglob("*") if p.is_file()} == before
+
+
+# -- downloads: an export that fails half-way leaves the last downloads as they were -----------
+
+
+@KERNELS
+def test_an_export_failing_half_way_leaves_the_last_downloads(project) -> None:
+    from fixtures.project import run_build
+
+    def use(target: str) -> None:
+        text = project.manifest.read_text(encoding="utf-8").split("\n[site]")[0]
+        project.manifest.write_text(f'{text}\n[site]\ndownloads = "{target}"\n', encoding="utf-8")
+
+    use("fixtures.downloads:export")
+    assert run_build(project, "good-zh", jobs=1)[0] == 0
+    before = {p.name: p.read_bytes() for p in project.downloads.iterdir()}
+    assert "scopes.csv" in before
+    with open(project.data / "scopes.csv", "a", encoding="utf-8") as handle:
+        handle.write("jingan,district,静安区,Jing'an\n")  # new data: exported again
+    use("fixtures.downloads:fail_half_way")
+    code, out, err = run_build(project, "good-zh", jobs=1)
+    assert code == 0
+    assert "data downloads not written (fixtures.downloads:fail_half_way): [Errno 27] File too large" in err
+    assert {p.name: p.read_bytes() for p in project.downloads.iterdir()} == before
+    assert leftovers(project) == []

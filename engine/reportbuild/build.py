@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -274,14 +275,33 @@ def export_downloads(manifest: Manifest, layout: Layout, state: BuildState, err:
     import importlib
 
     module, _, function = target.partition(":")
+    # Exported into a folder beside them first, then moved in file by file (renames, the
+    # descriptor last): an export that fails half-way (a full disk) leaves the last downloads as
+    # they were, not new CSV files under an old datapackage.json whose checksums they fail.
+    staging = layout.build_dir / "downloads.new"
     try:
-        getattr(importlib.import_module(module), function)(layout.downloads, layout.data)
+        shutil.rmtree(staging, ignore_errors=True)  # left by a build killed while exporting
+        staging.mkdir(parents=True)
+        getattr(importlib.import_module(module), function)(staging, layout.data)
+        _move_into(staging, layout.downloads)
     except Exception as error:  # the export's own refusal, or any failure: the reports still build
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         err.write(f"chengguan-build: data downloads not written ({target}): {first}\n")
         return
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     state.downloads = key
     state.save(layout.state_file)
+
+
+def _move_into(staging: Path, target: Path) -> None:
+    """Move every file of ``staging`` to the same place under ``target`` (same file system: each
+    move is a rename), ``datapackage.json`` (which lists the others' checksums) last."""
+    files = sorted((p for p in staging.rglob("*") if p.is_file()), key=lambda p: p.name == "datapackage.json")
+    for path in files:
+        destination = target / path.relative_to(staging)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)
 
 
 def _all_parameters(manifest: Manifest, selected: Mapping[str, dict]) -> dict[str, dict]:
@@ -330,6 +350,9 @@ def _build(layout: Layout, options: BuildOptions, out: TextIO, err: TextIO,
     try:
         manifest, runs, parameters = prepare(layout, options)
         state = BuildState.load(layout.state_file)
+        if state.problem:  # said once, here; the locked build reads the same file again
+            err.write(f"chengguan-build: warning: {layout.relative(layout.state_file)} {state.problem}: "
+                      "every run is planned as new (rebuilt) and the file is written anew\n")
         problems, validated = check_tables(manifest, layout, state)
     except (ManifestError, ParameterError) as error:
         err.write(f"chengguan-build: {error}\n")

@@ -142,6 +142,11 @@ class ForkServer:
             return None
         interpreter, arguments = parts
         async with self._lock:
+            if self.process is not None and self.process.poll() is not None:
+                # The server died (killed, out of memory) and took its kernels with it: start a
+                # new one rather than write to a pipe nobody reads.
+                self._replies.close()
+                self.process = None
             if self.process is None:
                 self._start(interpreter, cwd, env)
                 if await asyncio.to_thread(self._reply) != "ready":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import queue
 import signal
 import uuid
 from collections.abc import Sequence
@@ -80,6 +81,10 @@ def preload_code(modules: Sequence[str]) -> str:
 
 class PreloadError(RuntimeError):
     pass
+
+
+class KernelDied(RuntimeError):
+    """A kernel exited while the engine waited for its reply."""
 
 
 # Which data files a notebook reads, recorded in its kernel (narrower rebuilds: a change to one
@@ -174,8 +179,19 @@ async def _silent(kernel: Kernel, code: str, timeout: float, what: str,
     """Run ``code`` without output or history; its reply's content."""
     msg_id = await ensure_async(kernel.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
                                                   user_expressions=user_expressions or {}))
+    deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        reply = await kernel.kc.get_shell_msg(timeout=timeout)
+        # In steps of a second, so that a kernel that died (killed, or with its fork server) is
+        # noticed at once instead of after the whole timeout.
+        left = deadline - asyncio.get_running_loop().time()
+        try:
+            reply = await kernel.kc.get_shell_msg(timeout=max(0.01, min(1.0, left)))
+        except queue.Empty:
+            if left <= 1.0:
+                raise
+            if not await kernel.km.is_alive():
+                raise KernelDied(f"the kernel died ({what})") from None
+            continue
         if reply["parent_header"].get("msg_id") == msg_id:
             break
     content: dict[str, Any] = reply["content"]
@@ -227,10 +243,27 @@ class KernelPool:
             return await start_kernel(self.name, self.cwd, (), trace=self.trace)
 
     async def take(self) -> Kernel:
-        self.prestart()
-        assert self._next is not None
-        task, self._next = self._next, None
-        return await task
+        """A fresh, live kernel. One that died before its notebook began (killed, or with its
+        fork server: a forked kernel dies with the server) is replaced once, from a new server
+        when the old one is gone: a report does not fail for a kernel it never used."""
+        for attempt in (1, 2):
+            self.prestart()
+            assert self._next is not None
+            task, self._next = self._next, None
+            try:
+                kernel = await task
+            except (OSError, RuntimeError, queue.Empty) as error:  # died or hung while starting
+                if attempt == 2 or isinstance(error, PreloadError):
+                    raise
+                log.warning("a kernel died while starting (%s); starting another", error)
+                continue
+            if await kernel.km.is_alive():
+                return kernel
+            log.warning("a kernel died before its notebook began; starting another")
+            await kernel.shutdown()
+            if attempt == 2:
+                raise RuntimeError("two kernels in a row died before their notebook began")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def close(self) -> None:
         try:

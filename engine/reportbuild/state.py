@@ -93,20 +93,41 @@ class BuildState:
     validated: str | None = None  # digest of the data and libraries the table validator last passed
     site: str | None = None  # digest of what the site's pages were last written from
     _saved: str | None = field(default=None, repr=False, compare=False)  # the text last read or written
+    # Why a state file that exists was not used ("is not JSON ..."), for the build to say so: an
+    # unusable state means every run is rebuilt, which a reader should not discover from the time.
+    problem: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
-        """The saved state, or an empty one when missing, unreadable or of another format."""
+        """The saved state, or an empty one when missing, unreadable, corrupt or of another format;
+        then (except when missing) ``problem`` says why, for the build's warning."""
         try:
             text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:  # the first build
+            return cls()
+        except (OSError, UnicodeDecodeError) as error:
+            why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            return cls(problem=f"cannot be read ({why})")
+        try:
             data = json.loads(text)
-        except (OSError, ValueError):  # missing, unreadable (the build then says why it cannot write)
-            return cls()
+        except ValueError as error:  # truncated, or not JSON at all
+            return cls(problem=f"is not JSON ({error})")
+        if not isinstance(data, dict):
+            kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
+                type(data), "null")
+            return cls(problem=f"is not a build state (a JSON {kind}, not an object)")
         if data.get("format") != FORMAT:
-            return cls()
-        runs = {name: RunRecord(**record) for name, record in data.get("runs", {}).items()}
-        return cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"),
-                   validated=data.get("validated"), site=data.get("site"), _saved=text)
+            return cls(problem=f"is of another format ({data.get('format')!r}; this engine writes {FORMAT})")
+        try:
+            runs = {str(name): RunRecord(**record) for name, record in data.get("runs", {}).items()}
+            state = cls(runs=runs, files=data.get("files", {}), downloads=data.get("downloads"),
+                        validated=data.get("validated"), site=data.get("site"), _saved=text)
+        except (TypeError, AttributeError) as error:  # a record with other fields, a list for a map
+            return cls(problem=f"is not a build state this engine can read ({error})")
+        if not isinstance(state.files, dict) or not all(
+                isinstance(v, str | None) for v in (state.downloads, state.validated, state.site)):
+            return cls(problem="is not a build state this engine can read (a field of the wrong type)")
+        return state
 
     def save(self, path: Path) -> None:
         data = {
