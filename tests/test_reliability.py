@@ -182,9 +182,14 @@ GBK_MESSAGE = (
     "convert it: iconv -f GB18030 -t UTF-8 OLD > NEW")
 
 
+# An unreadable table is one problem, which names the tables not checked against it (issue 20).
+SCOPES_USERS = ("; what refers to it (data/sources.csv, data/observations.csv, data/recognitions.csv) "
+                "is not checked against it until it is fixed")
+
+
 def test_a_gbk_table_gives_one_message_naming_file_line_and_encoding(data: Path) -> None:
     rewrite(data / "scopes.csv", "gbk")  # line 1 is ASCII; line 2 holds 上海市
-    assert messages(data) == [f"data/scopes.csv:2: {GBK_MESSAGE} [encoding]"]
+    assert messages(data) == [f"data/scopes.csv:2: {GBK_MESSAGE}{SCOPES_USERS} [encoding]"]
 
 
 def test_a_gbk_table_is_refused_by_the_loader_with_the_same_message(data: Path) -> None:
@@ -196,10 +201,12 @@ def test_a_gbk_table_is_refused_by_the_loader_with_the_same_message(data: Path) 
 
 def test_a_utf16_table_is_named_as_such(data: Path) -> None:
     rewrite(data / "domains.csv", "utf-16")
-    assert messages(data) == [
+    (message,) = messages(data)
+    assert message.startswith(
         "data/domains.csv: the file is UTF-16 (it starts with a UTF-16 byte-order mark), not "
         "UTF-8; save it as \"CSV UTF-8\" in Excel, or convert it: iconv -f GB18030 -t UTF-8 "
-        "OLD > NEW [encoding]"]
+        "OLD > NEW; what refers to it (")
+    assert message.endswith(") is not checked against it until it is fixed [encoding]")
 
 
 def test_a_gbk_raw_document_is_one_problem_of_its_source(data: Path) -> None:
@@ -220,7 +227,7 @@ def test_the_cli_validate_reports_a_gbk_table_without_a_traceback(data: Path) ->
     result = subprocess.run([BIN / "chengguan-data", "--data-dir", data, "validate"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert result.stdout == f"data/scopes.csv:2: {GBK_MESSAGE} [encoding]\n"
+    assert result.stdout == f"data/scopes.csv:2: {GBK_MESSAGE}{SCOPES_USERS} [encoding]\n"
     assert "Traceback" not in result.stderr
 
 
@@ -254,7 +261,7 @@ def test_an_unclosed_quote_running_to_the_end_is_reported_where_it_opens(data: P
     replace_line(scopes, 2, ",上海市,", ',"上海市,')
     expected = ("data/scopes.csv:2: a quoted field opens in this row and is never closed: it "
                 "swallows every line to the end of the file; add the closing quote")
-    assert messages(data) == [f"{expected} [csv]"]
+    assert messages(data) == [f"{expected}{SCOPES_USERS} [csv]"]
     with pytest.raises(TableReadError) as error:
         load.load_observations(data_dir=data)
     assert str(error.value) == expected
