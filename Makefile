@@ -9,7 +9,7 @@ LOCK   := requirements.lock
 # uv installs the environment; its version is the one the lock pins.
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' $(LOCK))
 
-.PHONY: reports test venv lock lock-upgrade kernel lab strip nbstripout bench check
+.PHONY: reports test test-quick venv lock lock-upgrade kernel lab strip nbstripout bench check
 
 venv: $(STAMP)
 
@@ -35,8 +35,17 @@ reports: $(STAMP)
 	@$(BIN)/python -m chengguan.theme --check-cjk
 	$(BIN)/chengguan-build $(ARGS)
 
+# The tests run on every core (pytest-xdist; all of a file's tests on one worker, so a module's
+# fixtures are made once), and the notebooks and the site are built once per session, shared by
+# the workers (tests/notebook_runs.py). `make test-quick` is the inner loop: every test but those
+# that execute notebooks or drive the browser (markers in pyproject.toml). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: $(STAMP)
-	$(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
+
+test-quick: $(STAMP)
+	$(PYTEST) -m "not notebooks and not browser" $(ARGS)
 
 # Lint and type checks (run by .ci/run).
 check: $(STAMP)

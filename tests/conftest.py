@@ -1,8 +1,18 @@
 """Fixtures shared by the tests: the real observations, a plotting language, and a notebook module's
-report executed in both languages."""
+report executed in both languages; and the session's shared builds (tests/notebook_runs.py).
+
+Markers, so that ``make test-quick`` (``-m "not notebooks and not browser"``) can leave out what
+is slow: ``notebooks`` on a test that executes notebooks in Jupyter kernels (given here to every
+test that reads the session's builds: the ``executed`` fixture, or a module that imports
+``notebook_runs.reports`` or ``notebook_runs.site_build``; other tests carry it themselves),
+``browser`` on a test that drives Chromium (the ``browser`` fixture).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import matplotlib
@@ -15,8 +25,68 @@ import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+import notebook_runs  # noqa: E402
 from chengguan.tables import load_observations  # noqa: E402
 from chengguan.theme import use_theme  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process makes the folder the session's builds share, before any
+    pytest-xdist worker starts (workers inherit the environment)."""
+    if not hasattr(config, "workerinput") and not os.environ.get(notebook_runs.BUILDS_ENV):
+        folder = tempfile.mkdtemp(prefix="chengguan-tests-")
+        os.environ[notebook_runs.BUILDS_ENV] = folder
+        config.stash[_BUILDS_KEY] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_BUILDS_KEY, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(notebook_runs.BUILDS_ENV, None)
+
+
+_BUILDS_KEY = pytest.StashKey[str]()
+
+def _uses(item: pytest.Item, function: object) -> bool:
+    """Whether ``item``'s module imports ``function`` of tests/notebook_runs.py."""
+    return any(value is function for value in vars(getattr(item, "module", None) or object).values())
+
+
+def _reads_builds(item: pytest.Item) -> bool:
+    """Whether ``item`` reads the session's builds: through this file's ``executed`` (a module with
+    a ``STEM``), ``notebook_runs.reports`` or ``notebook_runs.site_build``."""
+    uses_executed = "executed" in getattr(item, "fixturenames", ()) and hasattr(getattr(item, "module", None), "STEM")
+    return uses_executed or _uses(item, notebook_runs.reports) or _uses(item, notebook_runs.site_build)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if _reads_builds(item):
+        item.add_marker(pytest.mark.notebooks)
+    if "browser" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tell tests/notebook_runs.py what the selected tests will read, so that the first build of
+    the session makes all of it at once (every worker on the runs of every notebook)."""
+    from report_runs import RUNS
+
+    for item in items:
+        module = getattr(item, "module", None)
+        if _uses(item, notebook_runs.site_build):
+            notebook_runs.WANTS_SITE = True
+        if not _reads_builds(item):
+            continue
+        stem = getattr(module, "STEM", None)
+        declared = getattr(module, "RUNS", None)
+        if stem is not None:
+            notebook_runs.WANTED.update(n for n in (f"{stem}-zh", f"{stem}-en") if n in RUNS)
+        elif isinstance(declared, dict) and set(map(str, declared.values())) <= set(RUNS):
+            notebook_runs.WANTED.update(declared.values())
+        elif _uses(item, notebook_runs.reports):
+            notebook_runs.WANTED.update(RUNS)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,38 @@
-"""Executing the domain notebooks for the tests: papermill runs in parallel, reading their outputs.
+"""Executing the domain notebooks for the tests: once per session, by the build engine, shared.
 
-Shared by ``test_notebooks_run.py`` and ``test_notebooks_more.py``. Each run is one kernel in its
-own process so a module's runs overlap; each notebook ends with a cell tagged ``key-results``
-whose output carries its headline numbers as ``application/json``.
+Every executed report a test reads comes from one of two engine builds made once per test session
+(``session_build``) into a folder shared by the session's processes (pytest-xdist workers too):
+
+- ``site``: the runs of ``reports.toml`` that the site tests read (``site_runs``: every notebook in
+  both languages, the district profile for ``SITE_DISTRICTS``), built as ``chengguan-build`` builds
+  them, home pages, downloads and data explorer included;
+- ``runs``: the runs of ``tests/report_runs.py`` that are not one of those (their parameters
+  differ), built from a manifest written for them.
+
+So each notebook × parameters is executed once per session, by the engine's warm kernels, however
+many tests read it; ``reports(names)`` hands the executed notebooks out by their name in
+``report_runs.RUNS``. The first process that needs a build makes it, for every run the session's
+collected tests will read (``conftest.py`` fills ``WANTED``), under a file lock; another process
+waiting on the lock then finds the engine's outputs up to date (a no-op build). Each notebook ends
+with a cell tagged ``key-results`` whose output carries its headline numbers.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-from concurrent.futures import ProcessPoolExecutor
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from filelock import FileLock
 
 from chengguan.theme import find_cjk_font
 
@@ -33,44 +52,22 @@ def execute(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
     )
 
 
-def _execute_or_error(stem: str, parameters: dict[str, Any], output: str) -> str | None:
-    """Run one notebook; the error text when it fails (for the assertion message), else None.
-
-    A kernel that fails to *start* (a port taken by another kernel starting at the same moment,
-    no answer in time, or death before its first reply on a loaded machine) is started again, up to twice: nothing of the
-    notebook has run then, so the retry changes no result.
-    """
-    import zmq
-
-    for attempt in range(3):
-        try:
-            execute(stem, parameters, output)
-        except papermill.PapermillExecutionError as error:
-            return f"{error.ename}: {error.evalue}"
-        except (zmq.ZMQError, RuntimeError) as error:
-            # jupyter_client's two ways of saying the kernel never came up
-            starting = isinstance(error, zmq.ZMQError) or any(
-                words in str(error) for words in ("didn't respond", "died before replying to kernel_info"))
-            if not starting or attempt == 2:
-                raise
-            continue
-        return None
-    return None  # pragma: no cover - the loop returns or raises
-
-
 def execute_all(runs: Runs, out: Path) -> dict[str, nbformat.NotebookNode]:
-    """Execute every run in parallel processes into ``out``; the executed notebooks by run name.
+    """Execute every run with the build engine into ``out``; the executed notebooks by run name.
 
-    Fails (assertion) with every run's error text when any run fails.
+    The project is the one ``chengguan.paths.project_root`` names (``CHENGGUAN_ROOT`` when set, so
+    a test can point it at a copy with other tables); only the runs are built (no table
+    validation, no site pages). Fails (assertion) with every run's error text when any run fails.
     """
-    paths = {name: str(out / f"{name}.ipynb") for name in runs}
-    with ProcessPoolExecutor(max_workers=len(runs)) as pool:
-        futures = {name: pool.submit(_execute_or_error, stem, params, paths[name])
-                   for name, (stem, params) in runs.items()}
-        errors = {name: f.result() for name, f in futures.items()}
-    failed = {name: e for name, e in errors.items() if e}
+    from chengguan.paths import project_root
+
+    root = project_root()
+    manifest = out / "reports.toml"
+    manifest.write_text(manifest_text(root / "reports.toml", runs, site=False, validate=False), encoding="utf-8")
+    built = engine_build(root, manifest, out / "outputs", list(runs))
+    failed = built.failures(runs)
     assert not failed, failed
-    return {name: nbformat.read(paths[name], as_version=4) for name in runs}
+    return {name: nbformat.read(built.layout.ipynb(name), as_version=4) for name in runs}
 
 
 def outputs(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
@@ -139,26 +136,6 @@ def execute_report(stem: str, parameters: dict[str, Any], output: str | Path,
     )
 
 
-def _report_or_error(stem: str, parameters: dict[str, Any], output: str) -> str | None:
-    try:
-        execute_report(stem, parameters, output)
-    except papermill.PapermillExecutionError as error:
-        return f"{error.ename}: {error.evalue}"
-    return None
-
-
-def execute_reports(runs: Runs, out: Path, workers: int = 2) -> dict[str, nbformat.NotebookNode]:
-    """Execute every run as a one-language report, ``workers`` at a time; fail with every error."""
-    paths = {name: str(out / f"{name}.ipynb") for name in runs}
-    with ProcessPoolExecutor(max_workers=min(workers, len(runs))) as pool:
-        futures = {name: pool.submit(_report_or_error, stem, params, paths[name])
-                   for name, (stem, params) in runs.items()}
-        errors = {name: f.result() for name, f in futures.items()}
-    failed = {name: e for name, e in errors.items() if e}
-    assert not failed, failed
-    return {name: nbformat.read(paths[name], as_version=4) for name in runs}
-
-
 def results(nb: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
     """The key results of an executed report by name (the payload the engine publishes)."""
     cells = [c for c in nb.cells if "key-results" in c.get("metadata", {}).get("tags", [])]
@@ -206,26 +183,173 @@ def assert_clean_report(nb: nbformat.NotebookNode, lang: str) -> None:
         assert latin > 5 * han, "an en report's prose is English"
 
 
-_CACHE: dict[str, nbformat.NotebookNode] = {}
-_CACHE_DIR: Path | None = None
+# -- the session's builds ---------------------------------------------------------------------------
+
+SITE_DISTRICTS = ("pudong", "others")
+"""The district profiles the site tests build: one district's own page and the page the districts
+without figures of their own share (the others are the same notebook with another parameter)."""
+
+BUILDS_ENV = "CHENGGUAN_TEST_BUILDS"
+"""The folder the session's processes share for their builds (set by conftest.py before any
+pytest-xdist worker starts); unset, a process uses a temporary folder of its own."""
+
+WANTED: set[str] = set()
+"""Names of ``report_runs.RUNS`` that the session's collected tests read (conftest.py)."""
+WANTS_SITE = False
+"""Whether a collected test reads the site (conftest.py)."""
 
 
-def reports(names: list[str] | None = None, workers: int = 2) -> dict[str, nbformat.NotebookNode]:
-    """The executed reports of ``report_runs.RUNS`` named ``names`` (all when None).
+@dataclass(frozen=True)
+class Built:
+    """One engine build: its layout, exit code and what it printed."""
 
-    Runs not executed yet in this session are executed together, ``workers`` at a time.
+    layout: Any  # reportbuild.layout.Layout
+    code: int
+    out: str
+    err: str
+
+    def failures(self, names: Iterable[str]) -> dict[str, str]:
+        """The runs of ``names`` without an executed notebook, with the build's account of why."""
+        from reportbuild.state import BuildState
+
+        state = BuildState.load(self.layout.state_file)
+        missing = [n for n in names if not self.layout.ipynb(n).is_file()]
+        return {n: (state.runs[n].error if n in state.runs and state.runs[n].error else self.out + self.err)
+                for n in missing}
+
+
+def _toml(value: Any) -> str:
+    """``value`` as a TOML value (the scalars, lists and tables a manifest holds)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def manifest_text(source: Path, runs: Runs, site: bool = True, validate: bool = True) -> str:
+    """The text of a manifest with ``source``'s settings and parameter constraints and ``runs`` as
+    its runs; without ``site``, no site downloads (nor data explorer), without ``validate``, no
+    table validation."""
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    build = {k: v for k, v in data.get("build", {}).items() if validate or k != "validate"}
+    lines = ["[build]", *(f"{k} = {_toml(v)}" for k, v in build.items())]
+    settings = {k: v for k, v in data.get("site", {}).items() if site or k != "downloads"}
+    lines += ["", "[site]", *(f"{k} = {_toml(v)}" for k, v in settings.items())]
+    for stem, table in data.get("notebooks", {}).items():
+        lines += ["", f"[notebooks.{stem}.parameters]",
+                  *(f"{k} = {_toml(v)}" for k, v in table.get("parameters", {}).items())]
+    for name, (stem, parameters) in runs.items():
+        lines += ["", "[[runs]]", f"name = {_toml(name)}", f"notebook = {_toml(stem)}",
+                  f"title = {_toml(name)}", f"parameters = {_toml(parameters)}"]
+    return "\n".join(lines) + "\n"
+
+
+def engine_build(root: Path, manifest: Path, outputs: Path, patterns: list[str]) -> Built:
+    """Build ``patterns`` of ``manifest`` into ``outputs`` with the engine, every core a worker."""
+    from reportbuild.build import BuildOptions, build
+    from reportbuild.layout import Layout
+
+    layout = Layout.create(root=root, manifest=manifest, outputs=outputs)
+    out, err = io.StringIO(), io.StringIO()
+    code = build(layout, BuildOptions(patterns=patterns), out=out, err=err)
+    return Built(layout, code, out.getvalue(), err.getvalue())
+
+
+@functools.cache
+def _site_runs() -> tuple[str, ...]:
+    from reportbuild.manifest import load_manifest
+
+    manifest = load_manifest(ROOT / "reports.toml", ROOT)
+    return tuple(run.name for run in manifest.runs
+                 if run.notebook != "district_profile" or run.parameters.get("district") in SITE_DISTRICTS)
+
+
+def site_runs() -> list[str]:
+    """The runs of ``reports.toml`` the site tests build: every notebook in both languages, the
+    district profile for ``SITE_DISTRICTS``."""
+    return list(_site_runs())
+
+
+@functools.cache
+def _sources() -> dict[str, str]:
+    """Where each run of ``report_runs.RUNS`` is built: the site run with its notebook and
+    parameters (by name), or ``""`` for the build of the remaining runs."""
+    from report_runs import RUNS
+    from reportbuild.manifest import load_manifest
+
+    selected = set(site_runs())
+    site = {(run.notebook, json.dumps(run.parameters, sort_keys=True)): run.name
+            for run in load_manifest(ROOT / "reports.toml", ROOT).runs if run.name in selected}
+    return {name: site.get((stem, json.dumps(params, sort_keys=True)), "") for name, (stem, params) in RUNS.items()}
+
+
+_BUILDS: dict[str, Built] = {}  # this process's last build of each kind
+_ENSURED: set[str] = set()  # what this process has built or found built ("site": all site runs)
+
+
+def _folder() -> Path:
+    folder = os.environ.get(BUILDS_ENV)
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="chengguan-tests-")
+        os.environ[BUILDS_ENV] = folder  # this process's later calls, and nobody else
+    return Path(folder)
+
+
+def session_build(names: Iterable[str] = (), site: bool = False) -> dict[str, Built]:
+    """The session's builds, made (or found made) for ``names`` of ``report_runs.RUNS`` and, with
+    ``site``, for every site run; the first call builds what every collected test will read.
+
+    Returns ``{"site": ..., "runs": ...}`` (a kind is absent until something needed it).
     """
-    import tempfile  # noqa: PLC0415
+    from report_runs import RUNS
 
-    from report_runs import RUNS  # noqa: PLC0415
+    needed = set(names) | (set(WANTED) if not _ENSURED else set())
+    site = site or (WANTS_SITE and not _ENSURED)
+    if site:
+        needed.add("site")
+    if not needed - _ENSURED:
+        return _BUILDS
+    sources = _sources()
+    folder = _folder()
+    with FileLock(str(folder / "builds.lock")):
+        site_patterns = site_runs() if "site" in needed else sorted({sources[n] for n in needed - {"site"} if sources.get(n)})
+        if site_patterns:
+            _BUILDS["site"] = engine_build(ROOT, ROOT / "reports.toml", folder / "site" / "outputs", site_patterns)
+        extra = sorted(n for n in needed - {"site"} if n in RUNS and not sources[n])
+        if extra:
+            manifest = folder / "runs" / "reports.toml"
+            if not manifest.is_file():
+                manifest.parent.mkdir(parents=True, exist_ok=True)
+                others = {n: RUNS[n] for n in RUNS if not sources[n]}
+                manifest.write_text(manifest_text(ROOT / "reports.toml", others, site=False), encoding="utf-8")
+            _BUILDS["runs"] = engine_build(ROOT, manifest, folder / "runs" / "outputs", extra)
+    _ENSURED.update(needed)
+    return _BUILDS
 
-    global _CACHE_DIR
+
+def site_build() -> Built:
+    """The session's build of the site (``site_runs()`` of ``reports.toml``)."""
+    return session_build(site=True)["site"]
+
+
+def reports(names: list[str] | None = None) -> dict[str, nbformat.NotebookNode]:
+    """The executed reports of ``report_runs.RUNS`` named ``names`` (all when None), from the
+    session's builds; fails with the build's account of every run that did not execute."""
+    from report_runs import RUNS
+
     wanted = list(RUNS) if names is None else names
     unknown = [n for n in wanted if n not in RUNS]
     assert not unknown, f"not in tests/report_runs.py: {unknown}"
-    missing = {n: RUNS[n] for n in wanted if n not in _CACHE}
-    if missing:
-        if _CACHE_DIR is None:
-            _CACHE_DIR = Path(tempfile.mkdtemp(prefix="chengguan-reports-"))
-        _CACHE.update(execute_reports(missing, _CACHE_DIR, workers))
-    return {n: _CACHE[n] for n in wanted}
+    builds = session_build(wanted)
+    sources = _sources()
+    where = {n: (builds["site"], sources[n]) if sources[n] else (builds["runs"], n) for n in wanted}
+    failed = {name: error for name, (built, run) in where.items() for error in built.failures([run]).values()}
+    assert not failed, failed
+    return {n: nbformat.read(built.layout.ipynb(run), as_version=4) for n, (built, run) in where.items()}

@@ -1,8 +1,9 @@
 """Every report run the tests execute, by name: (notebook stem, parameters).
 
 Small real parameter sets, both languages for every notebook, non-default values where a parameter
-changes a result. ``notebook_runs.reports(names)`` executes the runs a test asks for, once per
-session, in parallel, and caches them: per-notebook modules ask for their own runs, and the
+changes a result. ``notebook_runs.reports(names)`` hands out the runs a test asks for from the
+session's engine builds (each run executed once per session; a run with the notebook and parameters
+of a site run is that run of the site build): per-notebook modules ask for their own runs, and the
 coverage test (every observation in some report) for all of them.
 """
 

@@ -18,6 +18,8 @@ from reportbuild.guard import BuildLock
 from reportbuild.messages import Result
 from reportbuild.state import BuildState
 
+pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
+
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory):

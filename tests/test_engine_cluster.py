@@ -8,6 +8,8 @@ import json
 import pytest
 from fixtures.project import make_project, run_build
 
+pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
+
 distributed = pytest.importorskip("distributed", reason="the [dask] extra is not installed")
 
 
@@ -48,7 +50,8 @@ def test_the_cluster_build_is_incremental(built, cluster):
     assert [line.split()[1] for line in out.splitlines()[1:3]] == ["skipped", "skipped"]
 
 
-def test_an_unreachable_scheduler_is_one_message(tmp_path):
+def test_an_unreachable_scheduler_is_one_message(tmp_path, monkeypatch):
+    monkeypatch.setattr("reportbuild.cluster.CONNECT_TIMEOUT", "3s")  # nobody is there: no need to wait a minute
     layout = make_project(tmp_path)
     code, _, err = run_build(layout, "good-zh", scheduler="tcp://127.0.0.1:9")
     assert code == 2

@@ -9,6 +9,8 @@ import papermill
 import pytest
 from fixtures.project import make_project, run_build
 
+pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
+
 
 def comparable(nb: nbformat.NotebookNode) -> list:
     """Cells without what legitimately differs: execution counts, timings, cell and kernel metadata."""

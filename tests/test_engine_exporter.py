@@ -116,6 +116,7 @@ def test_nbconvert_finds_the_exporter_by_name() -> None:
     assert ReportExporter().file_extension == ".html"
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_a_notebook_run_by_plain_papermill_shares_as_one_offline_page(tmp_path: Path) -> None:
     """The README's two commands on a real notebook: papermill -p lang en, then --to chengguan."""
     out = tmp_path / "garbage.ipynb"

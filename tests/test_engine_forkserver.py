@@ -11,7 +11,8 @@ import pytest
 from reportbuild import forkserver
 from reportbuild.kernels import KernelPool, _silent
 
-pytestmark = pytest.mark.skipif(not forkserver.available(), reason="kernels are forked on Linux only")
+pytestmark = [pytest.mark.skipif(not forkserver.available(), reason="kernels are forked on Linux only"),
+              pytest.mark.notebooks]  # starts kernels: `make test-quick` leaves this module out
 
 
 def test_only_an_ipykernel_launch_is_forked() -> None:

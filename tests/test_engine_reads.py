@@ -11,6 +11,8 @@ from nbformat import v4
 from reportbuild.layout import Layout
 from reportbuild.state import BuildState
 
+pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
+
 MANIFEST = """
 [build]
 kernel = "chengguan"

@@ -33,6 +33,7 @@ def read(layout, name):
     return (layout.outputs / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_the_other_languages_cells_are_dropped_before_execution(built):
     layout = built[0]
     for lang, other in (("zh", "en"), ("en", "zh")):
@@ -43,6 +44,7 @@ def test_the_other_languages_cells_are_dropped_before_execution(built):
     assert "Contract example" in read(layout, "contract-en.html") and "合同示例报告" not in read(layout, "contract-en.html")
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_messages_number_cells_as_in_the_source_notebook(built):
     out = built[2]
     # Cell 11 of contract.ipynb, although the en run dropped the zh cells before it.
@@ -52,6 +54,7 @@ def test_messages_number_cells_as_in_the_source_notebook(built):
     assert "warning: contract-en: cell 8 shows a bare value (left out of the HTML)" in out
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_key_results_are_written_beside_the_report(built):
     layout = built[0]
     zh = json.loads(layout.results("contract-zh").read_text(encoding="utf-8"))
@@ -66,6 +69,7 @@ def test_key_results_are_written_beside_the_report(built):
     assert not layout.results("contract-fails-en").exists()
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_the_report_pages_pass_the_page_check_and_link_each_other(built):
     layout = built[0]
     for run in ("contract-zh", "contract-en"):
@@ -81,6 +85,7 @@ def test_the_report_pages_pass_the_page_check_and_link_each_other(built):
     assert "#data" not in bar(read(layout, "contract-zh.html"))
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_a_zh_report_without_a_cjk_font_is_built_and_marked_degraded(built):
     layout, _, out = built
     assert "contract-nofont-zh: built without a Chinese (CJK) font" in out and "fonts-noto-cjk" in out
@@ -93,6 +98,7 @@ def test_a_zh_report_without_a_cjk_font_is_built_and_marked_degraded(built):
     assert 'class="mark mark-degraded"' in card[:1200]
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_installing_a_font_rebuilds(built, monkeypatch):
     from fixtures.project import run_build as again
 
@@ -107,6 +113,7 @@ def test_installing_a_font_rebuilds(built, monkeypatch):
     assert "would run: fonts changed" in out
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_home_pages_in_both_languages(built):
     layout = built[0]
     zh, en = read(layout, "index.html"), read(layout, "index.en.html")
@@ -120,6 +127,7 @@ def test_home_pages_in_both_languages(built):
     assert check_page(zh) == [] and '<input type="search" id="filter"' in zh and "<script>" in zh
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_build_details_are_on_their_own_page(built):
     layout = built[0]
     page = read(layout, "build.html")
@@ -131,6 +139,7 @@ def test_build_details_are_on_their_own_page(built):
     assert 'href="build.html"' in zh and "ValueError" not in zh  # available, not in front
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_a_nothing_changed_build_leaves_the_site_untouched(built):
     layout = built[0]
     before = {p: (layout.outputs / p).stat().st_mtime_ns for p in ("index.html", "index.en.html", "build.html")}
@@ -213,6 +222,7 @@ def test_marks_for_failed_degraded_and_not_built_reports():
     assert 'href="a-zh.html"' in page  # the last good report of a failed run is still there
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_the_home_page_says_what_the_collection_is_its_source_and_how_to_cite(built):
     runs = [run("g-zh", "garbage", "zh", report_title="生活垃圾分类执法", built_at="2025-03-01T10:00:00+08:00",
                 commit="0123456789abcdef")]
@@ -237,6 +247,7 @@ def with_downloads(layout, target):
         f.write(f'\n[site]\ndownloads = "{target}"\n')
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_downloads_are_exported_when_data_change_and_linked(built, tmp_path):
     import shutil
 
@@ -265,6 +276,7 @@ def test_downloads_are_exported_when_data_change_and_linked(built, tmp_path):
     assert len(downloads.CALLS) == 2
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_a_refused_export_is_reported_and_the_reports_still_build(built, tmp_path):
     import shutil
 
@@ -300,6 +312,7 @@ def test_stored_source_files_are_a_group_of_their_own():
     assert groups["other"] == []
 
 
+@pytest.mark.notebooks  # the fixture project's build starts kernels
 def test_every_page_of_the_site_says_one_site_name(built):
     """The home pages, each report's top bar and the build page name the site alike (issue 17 part 5:
     the report pages said "上海城管执法数据 · 全部报告" under a home page titled otherwise)."""

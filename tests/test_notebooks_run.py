@@ -12,6 +12,8 @@ import papermill
 import pytest
 from notebook_runs import execute
 
+pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
+
 
 def test_bad_parameter_fails_in_the_check_cell(tmp_path: Path) -> None:
     output = tmp_path / "bad.ipynb"

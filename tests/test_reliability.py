@@ -362,6 +362,7 @@ POISONED_RUNS = {
 }
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_no_notebook_emits_data_markup_unescaped(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """... and if they reached a kernel anyway, every report escapes them (the second defence).
@@ -585,6 +586,7 @@ def _gone(pids: list[int], seconds: float = 30) -> bool:
     return False
 
 
+@pytest.mark.notebooks  # starts kernels
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize(("signum", "code"), [(15, 143), (1, 129)], ids=["SIGTERM", "SIGHUP"])
 def test_sigterm_and_sighup_stop_the_build_like_ctrl_c(tmp_path: Path, signum: int, code: int) -> None:
@@ -602,6 +604,7 @@ def test_sigterm_and_sighup_stop_the_build_like_ctrl_c(tmp_path: Path, signum: i
     assert _cli(layout, "--dry-run").returncode == 0
 
 
+@pytest.mark.notebooks  # starts kernels
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_workers_exit_when_the_build_is_killed(tmp_path: Path) -> None:
     """kill -9 cannot be handled; the workers notice their parent died and stop (no unlocked writes)."""
@@ -630,6 +633,7 @@ def test_an_unwritable_outputs_folder_is_one_message_and_exit_2(tmp_path: Path) 
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_a_full_disk_while_publishing_keeps_the_last_good_pair(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
@@ -666,6 +670,7 @@ def test_a_timeout_that_would_disable_the_limit_is_refused(tmp_path: Path, value
     assert "--timeout" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_a_fractional_timeout_is_honoured(tmp_path: Path) -> None:
     layout = _project(tmp_path)
     code, out, _ = _build(layout, "hung", timeout=0.5, jobs=1)
@@ -733,6 +738,7 @@ def test_run_names_whose_outputs_clash_are_refused(tmp_path: Path) -> None:
     assert "runs 'failing' and 'failing.failed' both write outputs/failing.failed.ipynb" in err
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_make_reports_fails_with_the_engine_code_named(tmp_path: Path) -> None:
     """GNU make can only exit 0 or 2: a failing build makes it exit 2 and name the engine's code."""
     layout = _project(tmp_path)

@@ -1,8 +1,9 @@
 """The real report site, built by the engine from the project's manifest, read as a reader would.
 
-One build per module (into a temporary ``outputs/``): every notebook of ``reports.toml`` in both
-languages, and the district profile for two districts (the other districts are the same notebook
-with another parameter). Then:
+One build per session (``notebook_runs.site_build``, into a temporary ``outputs/``, shared with the
+notebook tests that read the same runs): every notebook of ``reports.toml`` in both languages, and
+the district profile for two districts (the other districts are the same notebook with another
+parameter). Then:
 
 - without a browser, every report page passes the page check (``reportbuild.pagecheck``: no
   truncated cell, no stderr box, no default or missing alt text, no external resource, a zh page in
@@ -21,22 +22,20 @@ with another parameter). Then:
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser import DESKTOP, PHONE, PageWatch, browser  # noqa: F401 - the fixture is used by name
 
-from reportbuild.build import BuildOptions, build
+from browser import DESKTOP, PHONE, PageWatch, browser  # noqa: F401 - the fixture is used by name
+from notebook_runs import SITE_DISTRICTS, site_build, site_runs
 from reportbuild.layout import Layout
-from reportbuild.manifest import load_manifest
 from reportbuild.pagecheck import check_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
-DISTRICTS = ("huangpu", "pudong")
+DISTRICTS = SITE_DISTRICTS  # chosen in tests/notebook_runs.py, which builds the site once per session
 SCREENSHOT_REPORT = "garbage_sorting-zh"
 
 # Where a link to the web may stand: lists of sources (display helpers: ul.sources, the figures
@@ -47,18 +46,15 @@ EXPLORER = {"zh": "data/explorer.html", "en": "data/explorer.en.html"}
 
 
 def selected_runs() -> list[str]:
-    manifest = load_manifest(ROOT / "reports.toml", ROOT)
-    return [run.name for run in manifest.runs
-            if run.notebook != "district_profile" or run.parameters.get("district") in DISTRICTS]
+    return site_runs()
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Layout:
-    layout = Layout.create(root=ROOT, outputs=tmp_path_factory.mktemp("site") / "outputs")
-    out, err = io.StringIO(), io.StringIO()
-    code = build(layout, BuildOptions(patterns=selected_runs(), jobs=2), out=out, err=err)
-    assert code == 0, out.getvalue() + err.getvalue()
-    return layout
+def site() -> Layout:
+    built = site_build()
+    code, out, err = built.code, built.out, built.err
+    assert code == 0, out + err
+    return built.layout
 
 
 def reports(layout: Layout) -> list[str]:

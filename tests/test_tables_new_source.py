@@ -56,6 +56,7 @@ def snapshot(data: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
 
 
+@pytest.mark.notebooks  # starts kernels
 def test_the_whole_workflow(data: Path, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:
     # (a) store the raw text with its checksum, and its sources.csv row

@@ -32,6 +32,8 @@ from reportbuild.workers import (
 
 TICK_SECONDS = 0.5
 POLL_SECONDS = 0.05
+# How long the client keeps trying to reach the scheduler (a cluster may still be starting).
+CONNECT_TIMEOUT = "60s"
 
 
 class ClusterUnavailable(RuntimeError):
@@ -75,7 +77,7 @@ def run_on_cluster(tasks: Sequence[Task], address: str, config: WorkerConfig,
     from distributed import Client
 
     try:
-        client = (client_factory or (lambda a: Client(a, set_as_default=False, timeout="60s")))(address)
+        client = (client_factory or (lambda a: Client(a, set_as_default=False, timeout=CONNECT_TIMEOUT)))(address)
     except (OSError, TimeoutError, ValueError) as err:
         raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {err}") from err
     futures: dict[Any, Task] = {}
