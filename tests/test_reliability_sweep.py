@@ -576,3 +576,55 @@ def test_an_export_failing_half_way_leaves_the_last_downloads(project) -> None:
     assert "data downloads not written (fixtures.downloads:fail_half_way): [Errno 27] File too large" in err
     assert {p.name: p.read_bytes() for p in project.downloads.iterdir()} == before
     assert leftovers(project) == []
+
+
+# -- the cluster path: kill -9 of the Dask worker that runs a report -----------------------------
+
+
+@KERNELS
+@LINUX
+def test_a_killed_cluster_worker_leaves_no_kernel_and_the_run_is_retried_or_failed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    pytest.importorskip("distributed", reason="the [dask] extra is not installed")
+    from distributed import LocalCluster
+
+    from fixtures.project import make_project, run_build
+
+    layout = make_project(tmp_path / "p")
+    me, killed = os.getpid(), []
+
+    def kernels() -> list[int]:
+        found = []
+        for pid in descendants(me):
+            try:
+                if b"ipykernel" in (Path("/proc") / str(pid) / "cmdline").read_bytes() and alive(pid):
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    def kill_the_worker() -> None:  # the process that started the hung report's kernel
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not kernels():
+            time.sleep(0.3)
+        time.sleep(3)
+        for kernel in kernels():
+            worker = _parent(kernel)
+            killed.extend([kernel, worker])
+            os.kill(worker, signal.SIGKILL)
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=50) as cluster:
+        killer = threading.Thread(target=kill_the_worker)
+        killer.start()
+        code, out, err = run_build(layout, "hung", scheduler=cluster.scheduler_address, timeout=10)
+        killer.join()
+    assert killed, "no kernel was seen on the cluster"
+    assert code == 1 and "FAILED hung" in out  # retried by Dask on a new worker, then timed out
+    assert gone(killed), "the killed worker's kernel outlived it"
+    assert leftovers(layout) == []
+    assert run_build(layout, "hung", dry_run=True)[1].strip() == "hung  would run: previous run failed"
