@@ -184,12 +184,17 @@ def _link(title: str, url: str | None) -> str:
 
 
 def table(frame: pd.DataFrame, *, headers: Sequence[str] | None = None,
-          digits: int = 3) -> _HTML:
+          digits: int = 3, quotes: Sequence[str] = ()) -> _HTML:
     """Any frame as a readable HTML table: nothing cut, text left and numbers right-aligned,
-    numbers rounded by :func:`fmt_number`, every cell escaped."""
+    numbers rounded by :func:`fmt_number`, every cell escaped. ``quotes`` names columns of verbatim
+    text from a source: their cells are marked as quotations (``<q>``), keeping the source's own
+    punctuation out of the page's rules for prose."""
     numeric = [i for i, c in enumerate(frame.columns)
                if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
-    rows = [[fmt_number(v, digits) if i in numeric else esc("" if _missing(v) else v)
+    quoted = {i for i, c in enumerate(frame.columns) if c in quotes}
+    rows = [[fmt_number(v, digits) if i in numeric
+             else f"<q>{esc(v)}</q>" if i in quoted and not _missing(v)
+             else esc("" if _missing(v) else v)
              for i, v in enumerate(row)] for row in frame.itertuples(index=False)]
     names = list(headers) if headers is not None else [str(c) for c in frame.columns]
     return _HTML(_table([esc(h) for h in names], rows, numeric=numeric))
