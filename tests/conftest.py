@@ -12,22 +12,30 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import matplotlib
+# jsonschema (under nbformat, which most test modules import) imports the optional rfc3987_syntax,
+# which builds a grammar at import: about 1.5 s of CPU in every test process. It only checks the
+# "iri" string formats, which no schema here uses; the engine's workers go without it too
+# (reportbuild.workers._block_slow_import).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import matplotlib  # noqa: E402
 
 # Before any test imports pyplot: figures are drawn off-screen.
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import notebook_runs  # noqa: E402
-from chengguan.tables import load_observations  # noqa: E402
 from chengguan.theme import use_theme  # noqa: E402
+
+if TYPE_CHECKING:  # imported where used: every process loads this file, test or not (pytest-xdist)
+    import nbformat
+    import pandas as pd
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,12 +100,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="module")
 def obs() -> pd.DataFrame:
     """The observations table in English, loaded once per test module."""
+    from chengguan.tables import load_observations
+
     return load_observations(lang="en")
 
 
 @pytest.fixture
 def lang() -> Iterator[str]:
     """The plotting language the theme can honour ("zh" needs a CJK font); figures closed after."""
+    import matplotlib.pyplot as plt
+
     yield use_theme("zh").lang
     plt.close("all")
 

@@ -28,13 +28,15 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import nbformat
-import papermill
-from filelock import FileLock
+from typing import TYPE_CHECKING, Any
 
 from chengguan.theme import find_cjk_font
+
+if TYPE_CHECKING:
+    import nbformat
+
+# nbformat and papermill are imported where they are used: every test process imports this module
+# through conftest.py, and they cost seconds of CPU at import.
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -46,6 +48,8 @@ Runs = dict[str, tuple[str, dict[str, Any]]]
 
 def execute(stem: str, parameters: dict[str, Any], output: str | Path) -> None:
     """Run one notebook of ``notebooks/`` through papermill into ``output``."""
+    import papermill
+
     papermill.execute_notebook(
         str(NOTEBOOKS / f"{stem}.ipynb"), str(output), parameters=parameters, kernel_name=KERNEL,
         cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
@@ -59,6 +63,8 @@ def execute_all(runs: Runs, out: Path) -> dict[str, nbformat.NotebookNode]:
     a test can point it at a copy with other tables); only the runs are built (no table
     validation, no site pages). Fails (assertion) with every run's error text when any run fails.
     """
+    import nbformat
+
     from chengguan.paths import project_root
 
     root = project_root()
@@ -115,6 +121,8 @@ from chengguan.contract import RESULTS_MIMETYPE  # noqa: E402
 def for_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
     """``nb`` without the other language's cells (tagged ``lang-zh`` / ``lang-en``), as the build
     engine runs it."""
+    import nbformat
+
     other = {"zh": "lang-en", "en": "lang-zh"}[lang]
     kept = [c for c in nb.cells if other not in c.get("metadata", {}).get("tags", [])]
     return nbformat.from_dict({**nb, "cells": kept})
@@ -126,6 +134,9 @@ def execute_report(stem: str, parameters: dict[str, Any], output: str | Path,
 
     The kernel starts in ``root/notebooks``, so the notebook reads ``root``'s tables.
     """
+    import nbformat
+    import papermill
+
     notebooks = root / "notebooks"
     nb = nbformat.read(notebooks / f"{stem}.ipynb", as_version=4)
     source = Path(output).with_suffix(".in.ipynb")
@@ -308,6 +319,8 @@ def session_build(names: Iterable[str] = (), site: bool = False) -> dict[str, Bu
 
     Returns ``{"site": ..., "runs": ...}`` (a kind is absent until something needed it).
     """
+    from filelock import FileLock
+
     from report_runs import RUNS
 
     needed = set(names) | (set(WANTED) if not _ENSURED else set())
@@ -342,6 +355,8 @@ def site_build() -> Built:
 def reports(names: list[str] | None = None) -> dict[str, nbformat.NotebookNode]:
     """The executed reports of ``report_runs.RUNS`` named ``names`` (all when None), from the
     session's builds; fails with the build's account of every run that did not execute."""
+    import nbformat
+
     from report_runs import RUNS
 
     wanted = list(RUNS) if names is None else names
