@@ -50,7 +50,7 @@ def test_low_risk_units_are_ranges_and_have_no_baseline(
     shops = zh["shopfront_low_risk_units"]
     assert (shops["lower"], shops["upper"]) == (174680, 175769)
     # the product of two rounded figures is shown as "about 175,000", not 175,224
-    assert shops["value"] == 175000 and shops["display"].startswith("175,000 ")
+    assert shops["value"] == 175000 and shops["display"].startswith("175,000")
     # "no earlier value" is not a finding: it stays in the text, not in the key results
     assert "low_risk_share_earlier_values" not in zh
     assert "升至" in markdown_text(executed["zh"])

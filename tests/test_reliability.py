@@ -91,6 +91,8 @@ PLAIN_CELLS = [  # (table, key, column) of a row of the synthetic data, for each
     ("sources", "supp_2019_first_day", "issuer"),
     ("sources", "supp_2019_first_day", "title_zh"),
     ("sources", "supp_2019_first_day", "title_en"),
+    ("series", "garbage_sorting_cases", "name_zh"),
+    ("series", "garbage_sorting_cases", "name_en"),
     ("domains", "garbage_sorting", "name_zh"),
     ("domains", "garbage_sorting", "name_en"),
     ("domains", "garbage_sorting", "part"),
