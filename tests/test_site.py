@@ -222,13 +222,14 @@ def _the_filter_box_filters_the_reports(chromium, site):
         assert total == tab.locator("article.card:visible").count() > 10
 
         # one district with a page of its own in the test site (the others share one page)
+        # (a topic whose figures include Pudong's matches too: its card names the scopes it covers)
         tab.fill("#filter", "浦东新区")
-        shown = tab.locator("article.card:visible")
-        assert shown.count() == 1 and "浦东新区" in shown.inner_text() and "Pudong" not in shown.inner_text()
-        assert tab.locator("#topics").is_hidden() and tab.locator("#districts").is_visible()
+        shown = tab.locator("article.card:visible").all_inner_texts()
+        assert 0 < len(shown) < total and any(text.startswith("浦东新区") for text in shown)
+        assert all("Pudong" not in text for text in shown) and tab.locator("#districts").is_visible()
 
         tab.fill("#filter", "pudong")  # English names are found on the Chinese page too
-        assert "浦东新区" in tab.locator("article.card:visible").first.inner_text()
+        assert any(text.startswith("浦东新区") for text in tab.locator("article.card:visible").all_inner_texts())
 
         tab.fill("#filter", "no such report zzz")
         assert tab.locator("article.card:visible").count() == 0 and tab.locator("#no-match").is_visible()
