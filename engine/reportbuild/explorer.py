@@ -31,7 +31,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from reportbuild.render import SITE_NAME
-from reportbuild.site import EXPLORER, HOME, LANGS, SiteRun, _environment, asset, group_reports
+from reportbuild.site import (
+    EXPLORER,
+    HOME,
+    LANGS,
+    SiteRun,
+    _environment,
+    asset,
+    group_reports,
+    write_if_changed,
+)
 
 PAGES = {lang: Path(path).name for lang, path in EXPLORER.items()}  # names inside outputs/data/
 # The tables the page is drawn from: without any of them (a project of other data) there is no page.
@@ -546,12 +555,6 @@ def write_explorer(runs: Sequence[SiteRun], data_dir: Path, outputs: Path,
     written = []
     for lang in LANGS:
         path = outputs / page_path(lang)
-        text = render_explorer(data_dir, lang, uses[lang], names)
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
-        write(path, text)
-        written.append(path)
+        if write_if_changed(path, render_explorer(data_dir, lang, uses[lang], names), write):
+            written.append(path)
     return written

@@ -418,14 +418,17 @@ def write_site(runs: Sequence[SiteRun], info: SiteInfo, outputs: Path, write: An
     pages = {outputs / HOME["zh"]: render_home(runs, info, "zh"),
              outputs / HOME["en"]: render_home(runs, info, "en"),
              outputs / BUILD_PAGE: render_build_page(runs, info)}
-    written = []
-    for path, text in pages.items():
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
-        write(path, text)
-        written.append(path)
-    return written
+    return [path for path, text in pages.items() if write_if_changed(path, text, write)]
+
+
+def write_if_changed(path: Path, text: str, write: Any) -> bool:
+    """Write ``text`` to ``path`` with ``write`` unless the file already holds it (an unchanged
+    page keeps its time stamp); True when it was written."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    write(path, text)
+    return True
 
