@@ -19,9 +19,9 @@ def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode]
 
 def test_disposition_mix(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh, en = results(executed["zh"]), results(executed["en"])
-    assert zh["case_share_2022"]["value"] == pytest.approx(17747 / (54339 + 34787 + 17747) * 100)
+    assert zh["case_share_latest_year"]["value"] == pytest.approx(17747 / (54339 + 34787 + 17747) * 100)
     # exact integer counts: no degenerate range
-    assert zh["case_share_2022"]["lower"] is None and zh["case_share_2022"]["upper"] is None
+    assert zh["case_share_latest_year"]["lower"] is None and zh["case_share_latest_year"]["upper"] is None
     # the rise of the case share is a range over the launch periods, not one day's multiple
     assert en["case_share_rise_range_high"]["value"] == pytest.approx(
         (17747 / (54339 + 34787 + 17747)) / (20 / (881 + 623 + 20)))
@@ -31,8 +31,8 @@ def test_disposition_mix(executed: dict[str, nbformat.NotebookNode]) -> None:
 def test_cases_follow_orders(executed: dict[str, nbformat.NotebookNode]) -> None:
     # the regulation fines only a refused order: cases per 100 orders is the headline
     zh = results(executed["zh"])
-    assert zh["cases_per_100_orders_2022"]["headline"]
-    assert zh["cases_per_100_orders_2022"]["value"] == pytest.approx(17747 / 34787 * 100)
+    assert zh["cases_per_100_orders_latest_year"]["headline"]
+    assert zh["cases_per_100_orders_latest_year"]["value"] == pytest.approx(17747 / 34787 * 100)
     assert "拒不改正的" in markdown_text(executed["zh"])
     # the change of wording across the 2021 penalty-law revision is flagged, with its sensitivity
     assert "依法查处" in markdown_text(executed["zh"]) and "行政处罚法" in markdown_text(executed["zh"])
@@ -40,7 +40,7 @@ def test_cases_follow_orders(executed: dict[str, nbformat.NotebookNode]) -> None
 
 def test_rates_carry_the_rounding_of_printed_figures(
         executed: dict[str, nbformat.NotebookNode]) -> None:
-    en = results(executed["en"])["cases_per_1000_inspections_2022"]
+    en = results(executed["en"])["cases_per_1000_inspections_latest_year"]
     assert en["value"] == pytest.approx(17747 / 133000 * 1000)
     # 13.3万次 stands for 132,500-133,500 inspections
     assert en["lower"] == pytest.approx(17747 / 133500 * 1000)
@@ -85,7 +85,7 @@ def test_the_first_year_beside_the_launch_and_2022(
         # between the first week and 2022, ranges apart
         week = results(executed[lang])["cases_per_1000_inspections_first_week"]
         assert (week["upper"] or week["value"]) < year["lower"]  # exact counts: no range
-        assert year["upper"] < results(executed[lang])["cases_per_1000_inspections_2022"]["lower"]
+        assert year["upper"] < results(executed[lang])["cases_per_1000_inspections_latest_year"]["lower"]
     assert results(executed["zh"])["unit_case_share_first_year"]["value"] == pytest.approx(
         7472 / 9585 * 100)
     assert "at most 25.2" in markdown_text(executed["en"])

@@ -43,7 +43,7 @@ def test_part_year_means_are_scenarios(executed: dict[str, nbformat.NotebookNode
     assert "pudong_2023_structures_vs_city_2022_cases" not in zh
     assert "order of magnitude only" in markdown_text(executed["en"])
     # 250.47万 m² stands for 2,504,650-2,504,750 m²
-    area = zh["citywide_area_demolished_2022"]
+    area = zh["citywide_area_demolished_latest_year"]
     assert (area["lower"], area["value"], area["upper"]) == (2504650, 2504700, 2504750)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -165,23 +167,57 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
                                      data_dir=data)
     assert set(garbage.indicator_id) >= {"garbage_sorting_cases", "garbage_inspections"}
 
-    # (f) rebuild: the domain notebook, run on the new tables, shows 2023 beside 2022
-    import nbformat
-
-    from notebook_runs import execute_report, html_outputs, results
+    # (f) rebuild with the engine, as `make reports` does: the new year reaches the trend charts,
+    # the findings and the key results of the pages, picked as the latest year by rule
+    from notebook_runs import engine_build
 
     project = data.parent
     shutil.copy(paths.project_root() / "reports.toml", project / "reports.toml")
     shutil.copytree(paths.notebooks_dir(), project / "notebooks")
-    execute_report("garbage_sorting", {"lang": "en"}, tmp_path / "garbage.ipynb", root=project)
-    report = nbformat.read(tmp_path / "garbage.ipynb", as_version=4)
-    html = html_outputs(report)
-    assert ">2023<" in html and ">2022<" in html  # both years are periods of the tables
-    # the 2023 outcome mix: 16,230 cases of 50,112 + 31,020 + 16,230 interventions
-    assert ">16.7<" in html
-    # the 2022 findings are unchanged by the new year
-    assert results(report)["case_share_2022"]["value"] == pytest.approx(
-        17747 / (54339 + 34787 + 17747) * 100)
+    built = engine_build(project, project / "reports.toml", tmp_path / "outputs",
+                         ["garbage_sorting-*", "illegal_construction-*"])
+    assert built.code == 0, built.err
+
+    def page(run: str) -> tuple[str, dict[str, dict]]:
+        html = (tmp_path / "outputs" / f"{run}.html").read_text(encoding="utf-8")
+        payload = json.loads((tmp_path / "outputs" / f"{run}.results.json").read_text(encoding="utf-8"))
+        return html, {r["name"]: r for r in payload["results"]}
+
+    def alt_texts(html: str) -> list[str]:
+        return re.findall(r'<img[^>]* alt="([^"]*)"', html)
+
+    html, key = page("garbage_sorting-en")
+    # the latest annual summary is 2023's: title, key results and findings follow it
+    assert "52 per 100 rectification orders in 2023" in html  # 16,230 / 31,020
+    assert key["cases_per_100_orders_latest_year"]["label"].endswith("2023")
+    assert key["cases_per_100_orders_latest_year"]["value"] == pytest.approx(16230 / 31020 * 100)
+    assert key["case_share_latest_year"]["value"] == pytest.approx(16230 / (50112 + 31020 + 16230) * 100)
+    # the latest pair of annual summaries, 2022 against 2023, with what lies between them
+    change = key["case_share_change_from_previous_year"]["value"]
+    assert change == pytest.approx(16230 / 97362 * 100 - 17747 / 106873 * 100)
+    assert f"from 16.6% in 2022 to 16.7% in 2023 ({change:+.1f} points)" in html
+    assert "Spring 2022 Shanghai lockdown; COVID class B management" in html
+    # the timeline reaches the new year, and the 2023 rows are in the rate tables
+    assert any("to 2023" in alt for alt in alt_texts(html))
+    assert ">2023<" in html and ">2022<" in html
+    # no lockdown sentence about a year without one
+    assert "were there none in the lockdown" not in html
+    zh_html, zh_key = page("garbage_sorting-zh")
+    assert "2023 年每百起责令整改对应 52 起立案" in zh_html
+    assert zh_key["case_share_latest_year"]["label"].startswith("2023 年")
+
+    html, key = page("illegal_construction-en")
+    assert key["citywide_area_demolished_latest_year"]["value"] == pytest.approx(2316000)
+    assert key["citywide_area_demolished_latest_year"]["label"].endswith("2023")
+    assert key["citywide_area_change_from_previous_year_pct"]["value"] == pytest.approx(
+        (2316000 / 2504700 - 1) * 100)
+    assert "In 2023 the city filed 6,120 illegal-building cases against 5,334 in 2022" in html
+    assert any(alt.startswith("Two bar charts") and "2022: 5,334 cases" in alt and "2023: 6,120 cases" in alt
+               for alt in alt_texts(html))
+    # the decomposition of 2022's demolished area stays 2022's: the 2023 summary gives none
+    assert "What was demolished in 2022" in html
+    # the 2024 target has no 2023 base in the tables: the comparison stays 2023's target against 2022
+    assert "The 2023 outdoor-advertising target against 2022" in html
 
 
 def test_a_source_is_stored_once(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
