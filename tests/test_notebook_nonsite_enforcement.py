@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 from chengguan.stats import proportion
 
@@ -75,3 +75,28 @@ def test_record_check_is_a_range_of_counts(executed: dict[str, nbformat.Notebook
     # the sampling interval (99% in the en run) is shown in the report's table
     assert f"{proportion(5417, 6052, 0.99, 'wilson', per=100).low:.1f}%" in str(
         [o for c in executed["en"].cells for o in c.get("outputs", [])])
+
+
+def test_the_denominator_is_the_likeliest_not_the_summary_s_word(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee (second pass): 聚焦沿街商户、建筑工地、工程渣土 is about video supervision (一网统管), not about
+    # non-site enforcement; the page says so and takes these areas as the likeliest denominator
+    zh, en = results(executed["zh"]), results(executed["en"])
+    assert "视频监管领域" in zh["nonsite_share_of_named_areas"]["label"]
+    assert "video-supervised areas" in en["nonsite_share_of_named_areas"]["label"]
+    for lang, banned, said in [("zh", ["所服务", "所以它服务"], "最可能的分母"),
+                               ("en", ["it serves", "the areas the summary ties it to", "says only that it focuses"],
+                                "likeliest denominator")]:
+        text = markdown_text(executed[lang]) + str(results(executed[lang]))
+        assert not [b for b in banned if b in text], lang
+        assert said in text
+    text = markdown_text(executed["en"])
+    assert "about half as large (3.8% against 7.2%)" in text and "of that share" not in text
+    assert "63 cases (counted in 件)" in text
+    assert "at most ±0.10 points" in text
+
+
+def test_each_figure_is_listed_once_in_the_appendix(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # the Siping Road figure was loaded through its domain and its indicator, and listed twice
+    for lang in ["zh", "en"]:
+        assert html_outputs(executed[lang]).count("共办理非现场执法案件63件") == 1
