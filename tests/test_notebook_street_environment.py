@@ -56,3 +56,23 @@ def test_confidence_reaches_the_restored_share(executed: dict[str, nbformat.Note
     for run, level in ((executed["zh"], 0.9), (executed["en"], 0.95)):
         interval = proportion(307, 461, level, per=100)
         assert f"{interval.low:.1f}%–{interval.high:.1f}%" in markdown_text(run)
+
+
+def test_referee_second_pass_claims(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    # the headline names what the press's "streets" are: every case outside residential compounds
+    assert "outside residential compounds" in results(executed["en"])["vending_share_of_street_cases_press"]["label"]
+    assert "小区以外" in results(executed["zh"])["vending_share_of_street_cases_press"]["label"]
+    # 2021 (Xinmin): 65,930 street-rectification cases = 51.7% of about 127,500; not a change to 67,000
+    assert f"{round(65930 / 0.517, -2):,.0f}" in en and "is not a change in street cases" in en
+    assert f"about {(1 - 74000 / (65930 / 0.517)) * 100:.0f}% fewer" in en
+    assert "Sub-districts become enforcement bodies" in en and "Spring 2022 Shanghai lockdown" in en
+    # ratios of totals said as times, not "for every case"
+    assert f"{40926 / 28712:.2f} times the disorderly-vending cases" in en
+    assert "对应每一起" not in zh and f"{40926 / 28712:.2f} 倍" in zh
+    # the January-September bound: known 21,534 + 7,007 + 2,089, the other four at most their year
+    known, rest = 21534 + 7007 + 2089, 2352 + 1771 + 265 + 19
+    assert f"{known / 67500 * 100:.1f}%–{(known + rest) / 66500 * 100:.1f}%" in en
+    # no count of zero said as a number
+    assert "no 2022 figure in 块" in en and "one numeric target" in en
+    assert "全市没有以“块”计的 2022 年数字" in zh
