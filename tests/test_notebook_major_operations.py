@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 STEM = "major_operations"
 
@@ -37,6 +37,36 @@ def test_joint_operations_per_person_time_like_with_like(
     assert times["lower"] == pytest.approx((667 / 23000) / (206 / 54500))
     # with no ceiling on 余 the riverside's person-times are unbounded: no floor to the ratio
     assert en["riverside_joint_operations_times_others"]["lower"] == 0
+    # both ends (referee 2026-12-05): at most 667 / 22,000 against 206 / 55,500, under either reading
+    assert times["upper"] == pytest.approx((667 / 22000) / (206 / 55500))
+    assert en["riverside_joint_operations_times_others"]["upper"] == pytest.approx((667 / 22000) / (206 / 55500))
+    assert "–" in times["display"] and "≥" not in times["display"]
+
+
+def test_inspections_of_different_kinds_are_not_ranked(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 行政检查 (CIIE) and 执法检查 (riverside) differ in meaning: inspections per person-time carry no rank
+    assert html_outputs(executed["en"]).count("not ranked (行政检查 vs 执法检查)") == 2
+    assert html_outputs(executed["zh"]).count("不排名（行政检查与执法检查不同）") == 2
+
+
+def test_caveats_and_plan_wording(executed: dict[str, nbformat.NotebookNode]) -> None:
+    en, zh = markdown_text(executed["en"]), markdown_text(executed["zh"])
+    # the operation's dates are not given: "probably after" the lockdown, not "after"
+    assert "probably came after it" in en and "while the CIIE operation came after it" not in en
+    assert "很可能在封控之后" in zh
+    # one plan figure, said in the singular; zh without 都是
+    assert "The 2023 plan has one figure in these domains" in en and "1 figures" not in en
+    assert "都是重申" not in zh
+    # the city-wide control is the routine baseline, not a third targeted operation
+    assert "not a third targeted operation" in en
+
+
+def test_appendix_holds_only_the_figures_used(executed: dict[str, nbformat.NotebookNode]) -> None:
+    html = html_outputs(executed["en"])
+    # the 2022 summary only: no Jan-Sep press totals, no other districts' or years' figures
+    for absent in ("74,000", "12万多", "6000多个", "62897.81", "13万平米"):
+        assert absent not in html, absent
 
 
 def test_the_reading_of_yu_moves_the_riverside_range(
@@ -60,4 +90,4 @@ def test_share_of_all_cases_is_not_shown_at_its_excluded_top(
     # 10,857 of "10.8 万余起" (108,000-109,000): the middle, and the range to the excluded top
     assert share["value"] == pytest.approx(10857 / 108500 * 100)
     assert (share["lower"], share["upper"]) == (pytest.approx(10857 / 109000 * 100), pytest.approx(10857 / 108000 * 100))
-    assert share["display"].startswith("10 %")
+    assert share["display"].replace(" ", "").startswith("10%")  # zh may drop the space before % (lib/display)
