@@ -59,10 +59,14 @@ def test_same_months_fall_from_printed_bounds(executed: dict[str, nbformat.Noteb
 def test_press_rounding_widens_the_fall_and_the_fourth_quarter(
         executed: dict[str, nbformat.NotebookNode]) -> None:
     zh, en = results(executed["zh"]), results(executed["en"])
-    # the whole year (10.8万余: 108,000-109,000) minus January-September
-    assert (zh["q4_2022_cases"]["lower"], zh["q4_2022_cases"]["upper"]) == (108000 - 74000, 109000 - 74000)
-    # press_round_to = 1000 in the en run: 74,000 stands for 73,500-74,500
-    assert (en["q4_2022_cases"]["lower"], en["q4_2022_cases"]["upper"]) == (108000 - 74500, 109000 - 73500)
+    # the whole year (10.8万余: 108,000-109,000) minus January-September, in every reading of the
+    # "74,000 cases" (exact, or rounded to the thousand: 73,500-74,500), whatever press_round_to says
+    # (referee, second pass: the range in the exact reading alone was too narrow)
+    for run in (zh, en):
+        assert (run["q4_2022_cases"]["lower"], run["q4_2022_cases"]["upper"]) == (108000 - 74500, 109000 - 73500)
+    text = markdown_text(executed["en"])
+    assert "33,500–35,500 cases" in text and "34,000–35,000 if 74,000 is exact" in text
+    assert "364–386 a day" in text
     assert en["jan_sep_fall_pct"]["lower"] == pytest.approx((1 - 74500 / 120000) * 100)
     assert en["jan_sep_fall_pct"]["upper"] == pytest.approx((1 - 73500 / 130000) * 100)
 
@@ -70,5 +74,28 @@ def test_press_rounding_widens_the_fall_and_the_fourth_quarter(
 def test_an_order_to_rectify_is_an_output_not_an_outcome(executed: dict[str, nbformat.NotebookNode]) -> None:
     # 生活垃圾's only "rectification" figure is 责令整改 34,787 起: orders issued, not problems put right
     text = markdown_text(executed["zh"])
-    assert "14 个没有任何结果类数字" in text and "生活垃圾" in text.split("14 个没有任何结果类数字")[1][:200]
-    assert "9 个只说做了什么" in text
+    assert "16 个没有任何结果类数字" in text and "生活垃圾" in text.split("16 个没有任何结果类数字")[1][:200]
+    assert "11 个只说做了什么" in text
+    # restoring suspended phone numbers and reviewing credit repair lift a sanction: outputs
+    names = text.split("16 个没有任何结果类数字")[1].split("。")[0]
+    assert "街面环境" in names and "营商环境" in names
+
+
+def test_the_changes_of_2021_lie_inside_the_base_period(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # the revised Penalty Law (15 July 2021) and the sub-district reform (1 August 2021) took effect
+    # inside January-September 2021, not between the periods: 61-78 of its 273 days ran under them
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    assert "两个时期之间" not in zh and "between the two periods" not in en
+    assert "2021 年 1–9 月后段生效的制度变化" in zh and "2021 年 7 月 15 日施行的修订后《行政处罚法》" in zh
+    en = " ".join(en.split())
+    assert "only the last 61–78 of its 273 days" in en and "15 July 2021" in en and "1 August 2021" in en
+
+
+def test_labels_read_as_words(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    assert "最大的类别是无序设摊" in zh and "The largest category is street vending" in en
+    assert results(executed["zh"])["largest_share"]["label"].endswith("（无序设摊）占全部案件的比例")
+    assert "82,500–83,500 起" in zh and "82,500–83,500 件" not in zh
+    flat = " ".join(en.split())
+    assert "新民晚报's" not in flat and "the Xinmin Evening News (新民晚报)" in flat
+    assert "narrower than all cases handled (查处案件)" in flat
