@@ -6,7 +6,7 @@ import nbformat
 import html
 
 import pytest
-from notebook_runs import assert_clean_report, html_outputs, outputs, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, outputs, results
 
 from chengguan.tables import load_observations
 
@@ -27,6 +27,20 @@ def test_default_view_compares_two_indicators(executed: dict[str, nbformat.Noteb
     assert zh["ratio_last_period"]["value"] == pytest.approx(17747 / 133000)
     assert zh["ratio_last_period"]["headline"]
     assert zh["ratio_first_period"]["value"] == pytest.approx(190 / 9600)  # the first week, 1-6 July 2019
+    # like with like (referee, first pass): 2022 against the first year of the regulation, 1 July 2019 to
+    # 2 July 2020 (9,585 cases, "about 152,000" inspections), not against the launch week (6.7 times)
+    times = zh["times_like_period"]
+    assert "times" not in zh
+    assert times["lower"] == pytest.approx((17747 / 133500) / (9585 / 151500))
+    assert times["upper"] == pytest.approx((17747 / 132500) / (9585 / 152500))
+    assert 2.09 < times["lower"] < times["upper"] < 2.14
+    assert zh["ratio_first_period"]["label"] == "每次生活垃圾执法检查的垃圾分类案件数（2019 年 7 月 1–6 日）"
+    text = markdown_text(executed["zh"])
+    # the 2019-20 periods are cumulative, not consecutive steps; 立案查处 is not in the ratios
+    assert "3 个时期都是累计数" in text and "相邻时期" not in text and "立案查处" not in text
+    assert "2020 年新冠疫情一级响应" in text and "立案的比重" not in text
+    assert "每天的案件数从 26 起增加到 49 起" in text and "减少约 12%（413 → 364 次）" in text
+    assert "2022 年 的" not in text and "视图函数" not in text
     assert "observations" not in zh
     html = html_outputs(executed["zh"])
     assert "0.133" in html  # 2022: 17,747 cases / 133,000 inspections
