@@ -57,3 +57,27 @@ def test_complaints_and_satisfaction_in_other_periods(
         assert zh["satisfaction_score_2025_h1"]["value"] == pytest.approx(89.47)
     # 65 lockdown days (28 March - 31 May) of the 273 days of January-September
     assert "65 of those 273 days" in markdown_text(executed["en"])
+
+
+def test_referee_first_pass_claims(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    # the title's scope, counted: zh (ordinary procedure) five reports of three districts; en (every case
+    # concluded) four reports of two districts, Baoshan counting cases handled; never "every district"
+    assert "三个区的五份报告中" in zh
+    assert "four reports of two districts" in en and "every district's" not in en
+    # a higher threshold admits no more organisations for the same fines; fewer only if fined 3,000-4,999
+    assert "fewer organisations enter" not in en and "3,000–4,999 yuan" in en
+    assert "意味着更少的组织" not in zh and "3000–4999 元" in zh
+    # letters and visits: a different channel, a volume only; no "one for every" ratio
+    assert "one for every" not in en and f"about {985 / 83000 * 100:.0f}% as many as hotline tickets" in en
+    assert "约 227 起" in zh and "227 张" not in zh
+    # the satisfaction score's direction, without the earlier round's figure
+    assert "rose from the second half of 2024" in en
+    # a word missing from the plan is not a dropped task
+    assert "谁执法谁普法" in zh and "a missing word is not a dropped task" in en
+    # cases without a fine sit in the denominator
+    assert "672 demolition" in en and "拆违案件 672 件" in zh
+    # no ISO date ranges in the prose, no parser notes
+    assert "2025-01-01" not in en and "2025-12-02" not in zh
+    assert "parser" not in en and "解析器" not in zh
+    assert "about 0.46%" in en
