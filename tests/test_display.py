@@ -118,7 +118,7 @@ def test_key_results_bundle() -> None:
     (bundle,) = _displayed(show.show_key_results, frame, "en")
     payload = bundle[show.RESULTS_MIMETYPE]["results"]
     assert payload[0] == {"name": "share", "label": "Share", "value": 16.6, "unit": "%",
-                          "lower": 16.5, "upper": 16.7, "display": "16.6 % (16.5–16.7)",
+                          "lower": 16.5, "upper": 16.7, "display": "16.6% (16.5–16.7)",
                           "headline": True}
     assert payload[1]["lower"] is None and payload[1]["display"] == "5,334"
     assert PAYLOAD not in bundle["text/html"] and "Key findings" in bundle["text/html"]
@@ -187,11 +187,11 @@ def test_md_esc_leaves_no_entity_to_show_raw() -> None:
     ((85.8, "", None, 85.8), "至多 85.8", "at most 85.8"),
     ((120.0, "起", 120.0, None), "至少 120 起", "at least 120 起"),
     ((3.0, "起", 3.0, 3.0), "3 起", "3 起"),  # a range whose ends agree is the value
-    ((16.6, "%", 16.6, 16.6), "16.6 %", "16.6 %"),
-    ((34.5, "%", 34.5, 35.2), "至少 34.5 %（至多 35.2）", "at least 34.5 % (at most 35.2)"),
-    ((43.0, "%", 42.6, 43.0), "至多 43 %（至少 42.6）", "at most 43 % (at least 42.6)"),
+    ((16.6, "%", 16.6, 16.6), "16.6%", "16.6%"),
+    ((34.5, "%", 34.5, 35.2), "至少 34.5%（至多 35.2）", "at least 34.5% (at most 35.2)"),
+    ((43.0, "%", 42.6, 43.0), "至多 43%（至少 42.6）", "at most 43% (at least 42.6)"),
     ((76.0, "", 75.7, 77.3), "76（75.7–77.3）", "76 (75.7–77.3)"),
-    ((16.6, "%", 16.5, None), "16.6 %（≥ 16.5）", "16.6 % (≥ 16.5)"),
+    ((16.6, "%", 16.5, None), "16.6%（≥ 16.5）", "16.6% (≥ 16.5)"),
     ((5334.0, "", None, None), "5,334", "5,334"),
     # ends that only round to the value get the digits that tell them apart
     ((1078.3, "元", 1077.9, 1081.2), "1,078.3 元（1,077.9–1,081.2）", "1,078.3 元 (1,077.9–1,081.2)"),

@@ -89,6 +89,8 @@ PLAIN_CELLS = [  # (table, key, column) of a row of the synthetic data, for each
     ("scopes", "fengxian", "name_en"),
     ("sources", "supp_2019_first_day", "title"),
     ("sources", "supp_2019_first_day", "issuer"),
+    ("sources", "supp_2019_first_day", "issuer_zh"),
+    ("sources", "supp_2019_first_day", "issuer_en"),
     ("sources", "supp_2019_first_day", "title_zh"),
     ("sources", "supp_2019_first_day", "title_en"),
     ("series", "garbage_sorting_cases", "name_zh"),

@@ -45,7 +45,7 @@ def test_the_columns_of_the_architecture_contract() -> None:
         "note_zh", "note_en")
     assert schema.EVENTS.columns[:2] == ("event_id", "kind")
     assert schema.SOURCES.columns == (
-        "source_id", "title", "title_zh", "title_en", "issuer", "doc_number", "issued", "url", "scope_id", "kind",
+        "source_id", "title", "title_zh", "title_en", "issuer", "issuer_zh", "issuer_en", "doc_number", "issued", "url", "scope_id", "kind",
         "reliability", "reliability_note_zh", "reliability_note_en", "raw_path", "sha256")
 
 

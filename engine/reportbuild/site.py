@@ -101,6 +101,11 @@ class Source:
     doc_number: str
     issued: str
     url: str
+    issuer_zh: str = ""  # how a page in that language names the issuer, when issuer is not in it
+    issuer_en: str = ""
+
+    def issuer_in(self, lang: str) -> str:
+        return (self.issuer_zh if lang == "zh" else self.issuer_en) or self.issuer
 
     @property
     def href(self) -> str | None:
@@ -190,7 +195,8 @@ def read_site_info(data_dir: Path, outputs: Path, primary_source: str | None) ->
     primary = next((row for row in sources if row.get("source_id") == primary_source), None)
     source = None if primary is None else Source(
         primary.get("title", ""), primary.get("issuer", ""), primary.get("doc_number", ""),
-        primary.get("issued", ""), primary.get("url", ""))
+        primary.get("issued", ""), primary.get("url", ""), primary.get("issuer_zh", ""),
+        primary.get("issuer_en", ""))
     return SiteInfo(scopes=scopes, primary_source=source,
                     other_sources=max(len(sources) - (1 if primary else 0), 0),
                     data_files=data_files(outputs),
@@ -394,8 +400,8 @@ def render_home(runs: Sequence[SiteRun], info: SiteInfo, lang: str) -> str:
     text = TEXT[lang]
     source = info.primary_source
     source_text = "" if source is None else (
-        f"{source.issuer}《{source.title}》（{source.doc_number}），{source.issued}" if lang == "zh" else
-        f"{source.issuer}, {source.title} ({source.doc_number}), {source.issued}")
+        f"{source.issuer_in(lang)}《{source.title}》（{source.doc_number}），{source.issued}" if lang == "zh" else
+        f"{source.issuer_in(lang)}, {source.title} ({source.doc_number}), {source.issued}")
     cite = text["cite_example"].format(
         title=example.shown_title if example else "…", date=_date(example.built_at if example else None) or "…",
         commit=((example.commit if example else None) or "…")[:10], source=source_text)

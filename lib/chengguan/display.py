@@ -23,7 +23,7 @@ import pandas as pd
 
 from chengguan.contract import RESULTS_MIMETYPE  # re-exported: show_key_results writes it, the engine reads it
 from chengguan.links import safe_href
-from chengguan.tables import load_labels, source_titles, tables_read
+from chengguan.tables import load_labels, source_issuers, source_titles, tables_read
 from chengguan.theme import bar_grids
 from chengguan.units import unit_label
 
@@ -264,7 +264,8 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
     order = {"high": 0, "medium": 1, "low": 2}
     used = load_sources()
     used = used[used.source_id.isin(obs.source_id.unique())]
-    used = used.assign(_rank=used.reliability.map(order), shown_title=source_titles(used, lang))
+    used = used.assign(_rank=used.reliability.map(order), shown_title=source_titles(used, lang),
+                       shown_issuer=source_issuers(used, lang))
     used = used.sort_values(["_rank", "source_id"])
     items = []
     for row in used.itertuples():
@@ -274,7 +275,7 @@ def sources(obs: pd.DataFrame, lang: str) -> _HTML:
         doc = "" if _missing(row.doc_number) else f" {span(row.doc_number)}"
         # The title is a name (<cite>): it keeps the punctuation it was published with.
         items.append(
-            f"<li><cite>{_link(row.shown_title, row.url)}</cite>{doc} — {span(row.issuer)}"
+            f"<li><cite>{_link(row.shown_title, row.url)}</cite>{doc} — {span(row.shown_issuer)}"
             f"{mark['comma'] + esc(issued) if issued else ''}{mark['stop']}"
             f"{esc(labels[f'source_kind.{row.kind}'])}{mark['semicolon']}{esc(labels['column.reliability'])}"
             f"{mark['colon']}{esc(labels[f'reliability.{row.reliability}'])}{mark['stop']}"
@@ -309,7 +310,8 @@ def fmt_result(value: float | None, unit: str, lower: float | None, upper: float
     """
     words = _BOUND_WORDS.get(lang, _BOUND_WORDS["en"])
     mark = punct(lang)
-    unit_text = f" {unit}" if unit else ""
+    # a percent sign sits on its number, as in the prose ("16.6%"); a word unit is spaced ("120 起")
+    unit_text = unit if unit in ("%", "‰") else f" {unit}" if unit else ""
     if value is None:
         return fmt_number(value) + unit_text
     low = None if lower is None or math.isinf(lower) else lower

@@ -65,7 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--issued", required=True, help="date of issue, YYYY-MM-DD")
     command.add_argument("--url", required=True, help="public address of the document")
     command.add_argument("--issuer", default="上海市城市管理行政执法局",
-                         help="who published it (default: the bureau)")
+                         help="who published it, as it names itself (default: the bureau)")
+    command.add_argument("--issuer-zh", default="",
+                         help="when the issuer is not named in Chinese: how zh reports name it")
+    command.add_argument("--issuer-en", default="",
+                         help="when the issuer is not named in English: how en reports name it")
     command.add_argument("--doc-number", default="", help="document number (文号), if any")
     command.add_argument("--scope", default="city", help="scope_id it reports on (default city)")
     command.add_argument("--kind", default="official_report",
@@ -180,7 +184,8 @@ def _add_source(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         row = add_source(args.file, source_id=args.new_id, title=args.title,
                          title_zh=args.title_zh, title_en=args.title_en,
-                         issuer=args.issuer, issued=args.issued, url=args.url,
+                         issuer=args.issuer, issuer_zh=args.issuer_zh, issuer_en=args.issuer_en,
+                         issued=args.issued, url=args.url,
                          scope_id=args.scope, kind=args.kind, reliability=args.reliability,
                          reliability_note_zh=args.reliability_note_zh,
                          reliability_note_en=args.reliability_note_en, doc_number=args.doc_number,

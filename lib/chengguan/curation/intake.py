@@ -68,7 +68,8 @@ class Appended:
 
 
 def add_source(document: Path | str, *, source_id: str, title: str, issuer: str, issued: str,
-               url: str, title_zh: str = "", title_en: str = "", scope_id: str = "city",
+               url: str, title_zh: str = "", title_en: str = "", issuer_zh: str = "",
+               issuer_en: str = "", scope_id: str = "city",
                kind: str = "official_report",
                reliability: str, reliability_note_zh: str, reliability_note_en: str,
                doc_number: str = "",
@@ -77,7 +78,8 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
 
     The reliability is the curator's choice, with its reason in both languages (each report shows
     it in its own); ``title_zh`` and ``title_en`` are given both or neither, the names reports give a source whose
-    ``title`` is a description rather than its verbatim title.
+    ``title`` is a description rather than its verbatim title; ``issuer_zh`` and ``issuer_en`` name the
+    issuer in a report's language where ``issuer`` is not in it.
 
     The raw file is named ``raw/NNN_<first 16 hex digits of its SHA-256><suffix>`` (NNN: the
     next free number) and is never changed afterwards. Raises :class:`IntakeRefused` when the
@@ -122,7 +124,7 @@ def add_source(document: Path | str, *, source_id: str, title: str, issuer: str,
     raw_path = f"raw/{max(numbers, default=-1) + 1:03d}_{digest[:16]}{suffix}"
     row = {
         "source_id": source_id, "title": title, "title_zh": title_zh, "title_en": title_en,
-        "issuer": issuer, "doc_number": doc_number,
+        "issuer": issuer, "issuer_zh": issuer_zh, "issuer_en": issuer_en, "doc_number": doc_number,
         "issued": issued, "url": url, "scope_id": scope_id, "kind": kind,
         "reliability": reliability, "reliability_note_zh": reliability_note_zh,
         "reliability_note_en": reliability_note_en,

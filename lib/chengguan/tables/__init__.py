@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         load_series,
         load_sources,
         load_supplementary_map,
+        source_issuers,
         source_titles,
         tables_read,
         value_of,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
+    "load_events", "load_labels", "source_issuers", "source_titles", "tables_read", "value_of", "whole_years",
     "load_series", "events_between",
 )
 
@@ -41,7 +42,7 @@ _LAZY = (
 __all__ = [
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
-    "load_events", "load_labels", "source_titles", "tables_read", "value_of", "whole_years",
+    "load_events", "load_labels", "source_issuers", "source_titles", "tables_read", "value_of", "whole_years",
     "load_series", "events_between",
 ]
 assert set(__all__) == set(_LAZY)

@@ -219,9 +219,19 @@ def source_titles(sources: pd.DataFrame, lang: str) -> pd.Series:
     """How a report in ``lang`` names each source of ``sources`` (columns title, title_zh,
     title_en): ``title_<lang>`` where the curators gave one (``title`` is then their description
     or in another language), else the verbatim ``title``."""
+    return _in_language(sources, "title", lang)
+
+
+def source_issuers(sources: pd.DataFrame, lang: str) -> pd.Series:
+    """How a report in ``lang`` names the issuer of each source (columns issuer, issuer_zh,
+    issuer_en): ``issuer_<lang>`` where the curators gave one, else ``issuer`` as published."""
+    return _in_language(sources, "issuer", lang)
+
+
+def _in_language(sources: pd.DataFrame, column: str, lang: str) -> pd.Series:
     _check_lang(lang)
-    named = sources[f"title_{lang}"]
-    return named.where(named.notna() & (named.astype("string").str.strip() != ""), sources["title"])
+    named = sources[f"{column}_{lang}"]
+    return named.where(named.notna() & (named.astype("string").str.strip() != ""), sources[column])
 
 
 def load_scopes(data_dir: Path | str | None = None) -> pd.DataFrame:

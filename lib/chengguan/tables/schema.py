@@ -152,7 +152,10 @@ SOURCES = TableSchema(
               "verbatim Chinese title (a curators' description, or a title in another language); "
               "empty otherwise.", plain=True),
         Field("title_en", "string", "The same in English, for English reports.", plain=True),
-        Field("issuer", "string", "Who published it.", required=True, plain=True),
+        Field("issuer", "string", "Who published it, as the source names itself.", required=True, plain=True),
+        Field("issuer_zh", "string", "How a Chinese report names the issuer (given with issuer_en; "
+              "where both are empty, reports show issuer).", plain=True),
+        Field("issuer_en", "string", "The same in English, for English reports.", plain=True),
         Field("doc_number", "string", "Official document number (文号), when it has one."),
         Field("issued", "date", "Date of issue or publication (YYYY-MM-DD)."),
         Field("url", "string", "Public address of the document.", unique=True,
