@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 STEM = "illegal_construction"
 
@@ -21,17 +23,32 @@ def test_the_headline_is_the_campaign_that_reports_both(
     # 拆除新建 354 处 against 查处 107 起: sites demolished per case, at least (restored floors may share a site)
     ratio = zh["self_built_demolitions_per_case_min"]
     assert ratio["headline"] and ratio["value"] == pytest.approx(354 / 107)
-    assert "3.31–3.36" in markdown_text(executed["en"])  # with the 5 restored sites, the upper figure
-    assert "至少是立案数的 3.3 倍" in markdown_text(executed["zh"])
+    # referee point 2: with the 5 restored sites 3.36, but the same sentence's 10 main structures (what was
+    # done to them unstated) would give (354 + 5 + 10) / 107 = 3.45: 3.36 is no ceiling
+    assert ratio["lower"] == pytest.approx(354 / 107) and ratio["upper"] is None
+    assert f"{(354 + 5) / 107:.2f}" in ratio["label"] and f"{(354 + 5 + 10) / 107:.2f}" == "3.45" and "3.45" in ratio["label"]
+    en = markdown_text(executed["en"])
+    assert "at least 3.31 sites" in en and "3.31–3.36" not in en
+    assert "it would be 3.45, so 3.36 is no ceiling" in en
+    assert "若也是恢复，则为 3.45 处，所以 3.36 不是上限" in markdown_text(executed["zh"])
+    # referee point 3: the source says 查处 107 起, not 立案
+    assert "至少是查处案件数的 3.3 倍" in markdown_text(executed["zh"])
+    assert "立案数的 3.3 倍" not in markdown_text(executed["zh"])
 
 
 def test_part_year_means_are_scenarios(executed: dict[str, nbformat.NotebookNode]) -> None:
     zh = results(executed["zh"])
-    # Changning 1 Jan-2 Dec 2025: 62,301.03 m2 over 226 existing structures, the largest mean in the
-    # data; at its upper rounding bound over the city's lower bound, 5,334 cases cover at most 58.7%
-    largest = 62301.035 / 226
+    # referee point 1: the campaign's restored inserted floors, 2,010 m2 over 5 sites = 402 m2, are the
+    # largest mean in the data; at it 5,334 cases cover at most 85.6% (not Changning 2025's 58.7%)
+    largest = 2010 / 5
     assert zh["scenario_case_share_max_at_largest_mean"]["value"] == pytest.approx(5334 * largest / 2504650 * 100)
-    assert "长宁区 2025" in zh["scenario_case_share_max_at_largest_mean"]["label"]
+    assert f"{5334 * largest / 2504650 * 100:.1f}" == "85.6"
+    assert "恢复插层" in zh["scenario_case_share_max_at_largest_mean"]["label"]
+    assert "402 平方米" in zh["scenario_case_share_max_at_largest_mean"]["label"]
+    # at least 2,504,650 / 402 / 5,334 = 1.17 structures per case; under half only below 0.58 per case
+    zh_text = markdown_text(executed["zh"])
+    assert "至少是案件数的 1.17 倍，案件最多覆盖 85.6%" in zh_text
+    assert "须少于 0.58 处" in zh_text
     # the city's own residential mean, Jan-Sep 2022 press: 192,000 m2 over 3,318 structures
     residential = 192000 / 3318
     assert zh["residential_mean_m2_2022"]["value"] == pytest.approx(residential)
@@ -94,3 +111,40 @@ def test_the_lockdown_direction_from_the_residential_series(
     # even with nothing demolished in the lockdown's 65 days, 3,318 over 208 days stays below 2021's pace
     assert f"{3318 / 208:.1f} structures a day, still below 2021" in en
     assert "Administrative Penalty Law" in en.split("The lockdown's direction")[1][:1500]
+
+
+def test_period_words_in_the_prose(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee point 6: periods said as a sentence says them, not the table's label pasted in
+    zh = markdown_text(executed["zh"])
+    assert "长宁区 2024 年的新增违建" in zh and "2024 年 新增违建" not in zh
+    assert "（2022 年 1–9 月，58 平方米）" in zh
+    assert "年（1月1日至" not in zh
+    # referee point 5: six areas from four sections, all demolitions but the order
+    assert "报告在四节给出与拆除有关的面积" in zh and "五处" not in zh
+    assert "All but the last are demolitions" in markdown_text(executed["en"])
+
+
+def test_the_2021_period_ends_on_a_day_of_13_to_19_september(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee point 4: "revealed last week" in a report of 22 September 2021
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    fall_19 = (1 - (192000 / 273) / (245000 / 262)) * 100
+    fall_13 = (1 - (192000 / 273) / (245000 / 256)) * 100
+    assert (f"{fall_19:.1f}", f"{fall_13:.1f}") == ("24.8", "26.5")
+    assert "比 2021 年 1 月 1 日至 9 月中旬的 935 平方米至少少 24.8%（若 2021 年的数字截至 9 月 13 日，则少 26.5%）" in zh
+    assert "at least 24.8% less than the 935 m² of 1 January to mid-September 2021 (26.5% less if" in en
+    assert "2021 年（1月1日至9月19日或之前）" in html_outputs(executed["zh"])
+    label = results(executed["zh"])["residential_structures_per_day_fall_min_pct"]["label"]
+    assert "2021 年 1 月 1 日至 9 月中旬" in label and "同期" not in label
+    # referee point 9: the English label says what the bound shows
+    label = results(executed["en"])["residential_structures_per_day_fall_min_pct"]["label"]
+    assert "even 65 days with no demolition at all would not explain it" in label
+
+
+def test_district_ratios_show_ranges_only_where_there_is_one(
+        executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee point 7: exact counts give no range (no "360 | 360 | 360"); Changning's 6.95万 m2 gives 112.7-112.9
+    html = html_outputs(executed["en"])
+    (table,) = [t for t in html.split("<table")[1:] if "ratio %" in t]
+    assert re.search(r">112\.8</td><td[^>]*>112\.7</td><td[^>]*>112\.9<", table)
+    assert ">360.2<" in table and ">360<" not in table
