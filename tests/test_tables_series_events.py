@@ -192,13 +192,42 @@ def test_charts_shade_emergencies_and_draw_a_line_for_a_law() -> None:
     fig, ax = plt.subplots()
     ax.plot(pd.to_datetime(["2021-01-01", "2022-12-31"]), [0, 1])
     ax.set_xlim(pd.Timestamp("2021-01-01"), pd.Timestamp("2022-12-31"))
+    ax.set_title("A chart")
     mark_events(ax, load_events(), "en")
-    labels = [t.get_text() for t in ax.texts]
+    labels = [" ".join(t.get_text().split()) for t in ax.texts]  # a long name may be broken into lines
     assert "Spring 2022 Shanghai lockdown" in labels  # a shaded period
-    assert "Penalty Law revision in force" in labels  # a line
-    assert "Garbage regulation in force" not in labels  # outside the axis
-    vertical = [t for t in ax.texts if t.get_rotation() == 90]
-    assert len(vertical) == 2  # the law of 15 July 2021 and the reform of 1 August 2021
-    # seventeen days apart: the second name is written on the other side of its line
-    assert {t.get_horizontalalignment() for t in vertical} == {"left", "right"}
+    # the law of 15 July 2021 and the reform of 1 August 2021, seventeen days apart: one name
+    assert "Penalty Law revision in force; Sub-districts become enforcement bodies" in labels
+    assert not any("Garbage regulation" in label for label in labels)  # outside the axis
+    assert len(ax.lines) == 3 and len(ax.patches) == 1  # the data, two dashed lines; one shaded period
+    # an event after the last drawn date changes nothing drawn: no line, no name
+    fig2, ax2 = plt.subplots()
+    ax2.plot(pd.to_datetime(["2021-01-01", "2022-06-30"]), [0, 1])
+    ax2.set_xlim(pd.Timestamp("2021-01-01"), pd.Timestamp("2023-03-31"))
+    mark_events(ax2, load_events(), "en")
+    assert not any("class B" in t.get_text() for t in ax2.texts) and len(ax2.lines) == 3
+    plt.close(fig2)
+    # every name stands above the plot, where no data line crosses it, and no two names overlap
+    renderer = fig.canvas.get_renderer()
+    plot = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert all(box.y0 >= plot.y1 for box in boxes)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    # the title is raised above the names
+    assert ax.title.get_window_extent(renderer).y0 >= max(box.y1 for box in boxes)
+    plt.close(fig)
+
+
+def test_names_of_events_close_in_time_go_a_row_higher() -> None:
+    events = pd.DataFrame({
+        "event_id": ["a", "b"], "kind": ["law", "law"], "name_zh": ["甲", "乙"],
+        "name_en": ["A change with a long name that runs far", "Another change"],
+        "period_start": pd.to_datetime(["2020-03-01", "2020-07-01"]),
+        "period_end": pd.to_datetime(["2020-03-01", "2020-07-01"])})
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.set_xlim(pd.Timestamp("2020-01-01"), pd.Timestamp("2022-12-31"))
+    mark_events(ax, events, "en")
+    renderer = fig.canvas.get_renderer()
+    first, second = (t.get_window_extent(renderer) for t in ax.texts)
+    assert not first.overlaps(second) and second.y0 > first.y0
     plt.close(fig)
