@@ -69,7 +69,8 @@ def md_esc(value: Any) -> str:
 def fmt_number(value: float | None, digits: int = 3) -> str:
     """A number as people write it: whole numbers in full with separators, others to ``digits``
     significant digits (never fewer than the whole part): 224500 -> "224,500", 0.01727 ->
-    "0.0173", 78.93 -> "78.9"."""
+    "0.0173", 78.93 -> "78.9". A number that is not whole keeps one decimal at least (78.04 ->
+    "78.0"), so that it does not read as an exact count beside its neighbours."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if math.isinf(value):
@@ -79,7 +80,10 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
     magnitude = math.floor(math.log10(abs(value))) if value else 0
     decimals = max(digits - 1 - magnitude, 0)
     text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    if "." not in text:
+        return text
+    text = text.rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def fmt_range(low: float, high: float, digits: int = 3) -> str:
