@@ -231,3 +231,14 @@ def test_the_tables_read_are_file_names_in_code() -> None:
     load_observations(domain="garbage_sorting", lang="zh")
     html = show.tables_read_list("zh")._repr_html_()
     assert "本报告读取的数据表：" in html and '<code>observations.csv</code>' in html
+
+
+@pytest.mark.parametrize(("low", "high", "shown"), [
+    (51.0, 51.5, "51.0–51.5"),  # both ends to the same decimals
+    (2.1, 2.13, "2.10–2.13"),
+    (224500, 225500, "224,500–225,500"),
+    (62301.02, 62300.98, "62,301"),  # ends that print alike are one number
+    (78.04, 78.9, "78.0–78.9"),  # a number that is not whole keeps a decimal
+])
+def test_a_range_prints_its_ends_alike(low: float, high: float, shown: str) -> None:
+    assert show.fmt_range(low, high) == shown

@@ -90,9 +90,15 @@ def fmt_range(low: float, high: float, digits: int = 3) -> str:
     """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree)."""
     if math.isinf(high):
         return f"≥ {fmt_number(low, digits)}"
-    if low == high:
-        return fmt_number(low, digits)
-    return f"{fmt_number(low, digits)}–{fmt_number(high, digits)}"
+    first, last = fmt_number(low, digits), fmt_number(high, digits)
+    if first == last:  # ends that print alike are one number, not "62,301.0–62,301.0"
+        return first
+    # both ends to the same decimals: "51.0–51.5", not "51–51.5"
+    places = max(len(end.partition(".")[2]) for end in (first, last))
+    if places:
+        first, last = (f"{whole}.{decimals.ljust(places, '0')}" for whole, _, decimals in
+                       (end.partition(".") for end in (first, last)))
+    return f"{first}–{last}"
 
 
 # The marks that join the parts of a line (a source, a reliability rating) in each language:
