@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 STEM = "overview_2022"
 # the 18 categories of the domain sections (self-built housing included), from the 2022 summary
@@ -99,3 +99,16 @@ def test_labels_read_as_words(executed: dict[str, nbformat.NotebookNode]) -> Non
     flat = " ".join(en.split())
     assert "新民晚报's" not in flat and "the Xinmin Evening News (新民晚报)" in flat
     assert "narrower than all cases handled (查处案件)" in flat
+
+
+def test_title_says_against_what_and_tables_print_one_decimal(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee, final pass: the en title says against what the cases fell; percentage columns keep their
+    # decimal ("42.0" as in the finding, not "42"; the stop table not "-8.01" beside "10")
+    en = markdown_text(executed["en"])
+    assert "# Cases fell about 40% on 2021 in January–September 2022;" in en
+    title = next(line for line in en.splitlines() if line.startswith("# Cases fell"))
+    assert len(title[2:].split()) <= 20
+    for lang in ("zh", "en"):
+        html = html_outputs(executed[lang])
+        assert ">42.0<" in html and ">42<" not in html
+        assert ">-8.01<" not in html
