@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from notebook_runs import assert_clean_report, html_outputs, markdown_text, reports, results
@@ -25,6 +27,14 @@ def executed() -> dict[str, nbformat.NotebookNode]:
 def test_runs_cleanly_in_one_language(executed: dict[str, nbformat.NotebookNode],
                                       district: str) -> None:
     assert_clean_report(executed[district], RUNS[district].rsplit("-", 1)[1])
+
+
+@pytest.mark.parametrize("district", list(RUNS))
+def test_tables_print_rounded_numbers(executed: dict[str, nbformat.NotebookNode], district: str) -> None:
+    # the ratios table's value, low and high columns once reached the table as objects and printed raw floats
+    # ("1077.726975832789"): every table cell is rounded
+    html = html_outputs(executed[district])
+    assert not re.search(r"\d\.\d{6,}", html)
 
 
 def test_minhang_fines_per_case_and_their_change(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -73,6 +83,11 @@ def test_counts_over_periods_of_different_length_compare_per_day(
     assert "two different documents, the 2024 report and the 2025 report (" in text
     # the events of data/events.csv within the periods, the 2025 recall of sub-district powers included
     assert "(from 1 October 2025) fell within the 2025 period" in text
+    # the ratios table: fine per case 2024, its rounding ends 1,078-1,081, as numbers rounded
+    assert "1077.72" not in html_outputs(executed["changning"]) and ">1,081<" in html_outputs(executed["changning"])
+    # the headline's label says two documents and leaves the laws and reforms to the finding (the home card)
+    assert k["penalty_per_case_change"]["label"] == (
+        "Change in fine per case, 2024 to 2025 (to 2 December); two documents; laws and reforms in between: see the finding")
     # the changes table's "high" column is formatted like its other cells
     assert "51.53957" not in html_outputs(executed["changning"]) and "51.5" in html_outputs(executed["changning"])
     # rounding examples from Changning's own figures only
@@ -120,7 +135,7 @@ def test_districts_without_figures_of_their_own_share_one_page(
     assert "8 个区中" in k["ranked_without_own_figures"]["label"]
     text = markdown_text(nb)
     assert "点名这些区共" in text
-    assert text.lstrip().startswith("# 其他 11 个区：")
+    assert text.lstrip().startswith("# 其他 11 个区：“位居全市前列”的 8 个区中 7 个在数据里没有自己的数字")
     assert "金山区" in text and "徐汇区" in text
     assert "jinshan" not in text and "others" not in text  # names, never ids, in the prose
     html = html_outputs(nb)
@@ -156,6 +171,8 @@ def test_each_title_says_its_finding(executed: dict[str, nbformat.NotebookNode])
     assert baoshan["summed_summary_share_2021"]["value"] == pytest.approx(3398 / 8700 * 100)
     baoshan_text = plain(executed["baoshan"])
     assert "拆违程序单列，每件罚款 3,224 元" in baoshan_text and "普通程序每件罚款为 2,651 元" in baoshan_text
+    # only Minhang's 2021 report counts demolition cases in its ordinary procedure (not "the other districts")
+    assert "若像闵行区 2021 年的报告那样把拆违计入普通程序" in baoshan_text and "其他区的报告" not in baoshan_text
     assert "是闵行区（40.1 元）的 1.87 倍" in baoshan_text and "宝山区的来源可靠性低" in baoshan_text
     assert "跨年份如何变化" not in baoshan_text  # the question is the page's own
     assert results(executed["baoshan"])["ordinary_penalty_per_case_2021"]["value"] == pytest.approx(12676280.64 / 4875)

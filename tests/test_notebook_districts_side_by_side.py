@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, outputs, results
 
 STEM = "districts_side_by_side"
 
@@ -80,10 +82,22 @@ def test_part_year_figures_are_counted(executed: dict[str, nbformat.NotebookNode
     html = html_outputs(executed["zh"])
     assert "长宁区 2025 年（截至 12 月 2 日）" in html
     # the side-by-side table is by measure: Baoshan's cases handled are in it, with the demolition procedure
-    assert "宝山区 2021 年（办理）" in html and "12,676,281元" in html
-    assert "427件" in html and "672件（含于普通程序）" in html
-    # the ratios name their figures by indicator and printed figure, not by observation id
-    assert "拆除存量违建处数（226处）" in html
+    assert "宝山区 2021 年（办理）" in html and "12,676,280.64 元" in html
+    assert "427 件" in html and "672 件（含于普通程序）" in html
+    # the ratios name their figures by indicator and value, not by observation id; a figure printed in 万 keeps
+    # its printed number beside it
+    assert "拆除存量违建处数：226 处" in html and "256,300 处（25.63万）" in html
+    assert "拆除存量违建面积：61,603.83 平方米" in html  # not the source's "61603.83平方米" (the appendix keeps it)
+    # en: case counts in cases (件 is the library's "item"), Chinese units only as printed figures in brackets
+    # (the evidence appendix is the library's, and left aside here)
+    en = [str(o["data"]["text/html"]) for o in outputs(executed["en"]) if "text/html" in o.get("data", {})]
+    side = next(h for h in en if "Baoshan 2021 (handled)" in h and "evidence" not in h)
+    assert "3,062 cases" in side and "427 cases" in side and " items" not in side
+    demolition = next(h for h in en if "numerator" in h)
+    assert "256,300 sites (25.63万)" in demolition and "10,383 sites" in demolition and "平方米" not in demolition
+    # the fines table shows no bounds narrower than its digits (Minhang 2023: 355.48-355.50, not "355 / 356")
+    minhang_2023 = re.search(r"闵行区 2023 年</td>(.*?)</tr>", html, re.S).group(1)
+    assert ">356<" not in minhang_2023
 
 
 def test_named_is_a_view_not_a_ranking(executed: dict[str, nbformat.NotebookNode]) -> None:
