@@ -35,7 +35,9 @@ def test_rank_and_share_of_all_cases(executed: dict[str, nbformat.NotebookNode])
     # summary counts (referee 2026-12-05: not "among all kinds of violation")
     assert zh["construction_waste_rank"]["value"] == 4
     assert "17" in zh["construction_waste_rank"]["label"]
-    assert "17 kinds the summary counts" in results(executed["en"])["construction_waste_rank"]["label"]
+    # final pass: the label names the four sections, not "the kinds the summary counts"
+    assert "17 kinds counted in sections 二（一）–（三）、（六）" in results(executed["en"])["construction_waste_rank"]["label"]
+    assert "在总结二（一）至（三）、（六）所列 17 类案件中的名次" in zh["construction_waste_rank"]["label"]
     share = zh["construction_waste_share_of_all_cases"]
     # 10.8万余起 stands for 108,000-109,000 cases
     assert share["lower"] == pytest.approx(10052 / 109000 * 100)
@@ -60,6 +62,25 @@ def test_the_unnamed_kinds_are_reconciled(executed: dict[str, nbformat.NotebookN
     assert "the other 11,309 to 12,309" in en and "the rank among all violations is unknown" in en
     assert "among all kinds of violation" not in en
     assert "其余 11,309 至 12,309 起" in markdown_text(executed["zh"])
+
+
+def test_the_remainder_is_outside_the_17_kinds_not_unnamed(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee final pass: 二（十） names 107 self-built-housing cases and 400 余 (400-500) city-safety cases,
+    # which may overlap the 17 kinds; the 10.5-11.3% are cases outside the 17 kinds, not cases of kinds the
+    # summary never names. Even without both, 108,000 - 96,691 - 107 - 500 = 10,702 remain, above 10,052.
+    zh, en = results(executed["zh"]), results(executed["en"])
+    assert en["cases_in_kinds_not_named_share"]["label"] == "% of the year's cases outside the 17 kinds of sections 二（一）–（三）、（六）"
+    assert zh["cases_in_kinds_not_named_share"]["label"] == "全年案件中不属于二（一）至（三）、（六）所列 17 类的百分比"
+    remain = 108000 - NAMED_KINDS - 107 - 500
+    assert remain == 10702 and remain > 10052
+    en_text, zh_text = markdown_text(executed["en"]), markdown_text(executed["zh"])
+    assert "kinds the summary does not name" not in en_text and "总结未列类别" not in zh_text
+    assert ("names 107 self-built-housing cases and 400 to 500 city-safety cases (the text says more than 400), "
+            "which may or may not overlap these 17 kinds; even without them at least 10,702 remain, more than the "
+            "10,052 construction-waste cases") in en_text
+    assert "自建房案件 107 起、影响城市安全的违法行为 400 余起" in zh_text and "至少还剩 10,702 起" in zh_text
+    # the ranking table shows the first 8 of the 17 kinds, and says so
+    assert "The first 8 of the 17 kinds are ranked below" in en_text and "下表列出 17 类中的前 8 类" in zh_text
 
 
 def test_the_plan_is_read_from_the_text(executed: dict[str, nbformat.NotebookNode]) -> None:
