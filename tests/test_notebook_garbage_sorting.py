@@ -132,10 +132,20 @@ def test_the_definition_threshold_is_about_half(executed: dict[str, nbformat.Not
     assert "at least about half (50.6%)" in markdown_text(executed["en"])
     html = executed["en"].cells
     tables = [o["data"]["text/html"] for c in html if c.cell_type == "code" for o in c.get("outputs", [])
-              if "text/html" in o.get("data", {}) and "still above every launch period" in o["data"]["text/html"]]
+              if "text/html" in o.get("data", {}) and "still above the first year&#x27;s ceiling (25.2)"
+              in o["data"]["text/html"].replace("&#39;", "&#x27;").replace("'", "&#x27;")]
     (table,) = tables
     rows = [float(cell) for cell in re.findall(r"<tr><td[^>]*>([0-9.]+)</td>", table)]
     assert rows == [0, 25, 50, 50.6, 75]
+    # final pass: 25.2 is the first year's ceiling (9,585 / 38,000), not a launch-period reading (those
+    # peak at 9.43); each row's yes/no is against 25.2: 51.0, 38.3, 25.5 above; 25.2 and 12.8 not
+    assert re.findall(r">(yes|no)</td></tr>", table) == ["yes", "yes", "yes", "no", "no"]
+    assert "would 2022's rate fall to the first year's ceiling (25.2)" in markdown_text(executed["en"])
+    assert "launch-period reading" not in markdown_text(executed["en"])
+    zh = markdown_text(executed["zh"])
+    assert "2022 年的比率才会降到施行第一年的上限（25.2）" in zh and "施行初期的最高值" not in zh
+    assert any("仍高于第一年的上限（25.2）" in o["data"]["text/html"] for c in executed["zh"].cells
+               if c.cell_type == "code" for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
 
 
 def test_tables_show_one_decimal_and_no_false_zero(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -148,3 +158,17 @@ def test_tables_show_one_decimal_and_no_false_zero(executed: dict[str, nbformat.
     (per_order,) = [t for t in outputs if "orders (as printed)" in t]
     first_year = next(row for row in per_order.split("<tr>") if "9,585" in row)
     assert ">0<" not in first_year and "25.2" in first_year
+
+
+def test_the_first_year_orders_are_quoted_from_english() -> None:
+    # final pass: the zh footnote of the per-order chart quoted "3.8万余" as if the source were Chinese; the
+    # source is the English "more than 38,000 cases", filled in from the data
+    from chengguan.text import load_text
+
+    zh = load_text(STEM, "zh").chart("source_per_order", summary_year=2022, orders=38000,
+                                    orders_printed="more than 38,000 cases")
+    assert "第一年的责令整改为“超过 38,000 起”（英文报道：more than 38,000 cases）" in zh
+    assert "万余" not in zh
+    en = load_text(STEM, "en").chart("source_per_order", summary_year=2022, orders=38000,
+                                    orders_printed="more than 38,000 cases")
+    assert 'First-year orders are "more than 38,000 cases"' in en
