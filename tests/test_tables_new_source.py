@@ -212,7 +212,7 @@ def test_the_whole_workflow(data: Path, tmp_path: Path,
     assert key["citywide_area_demolished_latest_year"]["label"].endswith("2023")
     assert key["citywide_area_change_from_previous_year_pct"]["value"] == pytest.approx(
         (2316000 / 2504700 - 1) * 100)
-    assert "In 2023 the city filed 6,120 illegal-building cases against 5,334 in 2022" in html
+    assert "In 2023 the city handled 6,120 illegal-building cases against 5,334 in 2022" in html  # 查处, not 立案
     assert any(alt.startswith("Two bar charts") and "2022: 5,334 cases" in alt and "2023: 6,120 cases" in alt
                for alt in alt_texts(html))
     # the decomposition of 2022's demolished area stays 2022's: the 2023 summary gives none
