@@ -32,7 +32,14 @@ def test_targets_against_their_2022_baselines(executed: dict[str, nbformat.Noteb
     assert "definition unclear" not in markdown_text(executed["en"]) + html_outputs(executed["en"])
     assert "different name (创建率 / 达标率)" in html_outputs(executed["en"])
     largest = k["largest_increase_points"]
-    assert "仅当“创建率”读作“达标率”" in largest["label"]
+    # one bracket, the rate named in words (referee, final pass), not a table label pasted in
+    assert largest["label"] == "2023 年目标比 2022 年要求的最大增幅（规范中队比率；仅当计划的“创建率”即 2022 年的“达标率”）"
+    assert results(executed["en"])["largest_increase_points"]["label"] == (
+        "The most any 2023 target asks beyond 2022 (the regular-squadron rate; only if the plan's 创建率 is 2022's 达标率)")
+    # two rates, both asking for more than 2022 if read as one measure: "Two more ... both ask"
+    assert "这样读，两项都要求超过 2022 年" in text
+    en = markdown_text(executed["en"])
+    assert "Two more, the regular-squadron and model-squadron rates," in en and "read so, both ask for more than 2022" in en
     assert largest["value"] == pytest.approx(98 - 97.6)
     # 97.6% stands for 97.55-97.65%
     assert (largest["lower"], largest["upper"]) == pytest.approx((98 - 97.65, 98 - 97.55))
@@ -43,6 +50,14 @@ def test_a_batch_name_is_not_a_target_compared(executed: dict[str, nbformat.Note
     assert "the number names a batch" in text
     clear_list = text.split("all of them training outputs (")[1].split(")")[0]
     assert clear_list == "video courseware, textbooks and practice-teaching bases"
+
+
+def test_a_batch_name_prints_no_change(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # the "best 50" row is not compared: its change columns print "–", not 0 (referee, final pass)
+    for lang, verdict in [("zh", "数字是批次名称，不比较"), ("en", "the number names a batch: not compared")]:
+        table = html_outputs(executed[lang]).split(verdict)[0].rsplit("<tr>", 1)[1]
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", table)
+        assert cells[-4:] == ["–"] * 4, cells
 
 
 def test_restatements_are_shown_but_are_not_targets(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -78,7 +93,10 @@ def test_what_the_plan_does_not_mention(executed: dict[str, nbformat.NotebookNod
     en, zh = markdown_text(executed["en"]), markdown_text(executed["zh"])
     # epidemic duty, household garbage; urban safety keeps one task (危害建筑安全), construction waste is ecology
     assert "2 domains with weight in the 2022 summary get no task" in en
-    assert "Epidemic duty" in en and "Household-garbage sorting" in en
+    # domain names inside sentences in lower case, with no brackets inside brackets (referee, final pass)
+    assert "get no task in the 2023 plan: epidemic duty \\(" in en and "; household-garbage sorting \\(" in en
+    assert "Major events" not in en and "Huangpu River and Suzhou Creek" not in en and "is Training" not in en
+    assert "major events, the CIIE: 进博会" in en and "the Huangpu and Suzhou Creek waterfront: 黄浦江苏州河" in en
     # the title: the plan has construction-waste tasks, so not "garbage work" (referee, second pass)
     assert "epidemic duty and household-garbage sorting get no task" in en and "garbage work" not in en
     assert "What the plan does not mention" in en and "计划没有提到什么" in zh
