@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, results
+from chengguan.text import load_text
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 STEM = "community_law"
 
@@ -63,8 +64,9 @@ def test_referee_first_pass_claims(executed: dict[str, nbformat.NotebookNode]) -
     zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
     # the title's scope, counted: zh (ordinary procedure) five reports of three districts; en (every case
     # concluded) four reports of two districts, Baoshan counting cases handled; never "every district"
-    assert "三个区的五份报告中" in zh
-    assert "four reports of two districts" in en and "every district's" not in en
+    assert "三个区五份报告中" in zh
+    assert "in four reports of two districts, average fines per case concluded stay under" in en
+    assert "every district's" not in en
     # a higher threshold admits no more organisations for the same fines; fewer only if fined 3,000-4,999
     assert "fewer organisations enter" not in en and "3,000–4,999 yuan" in en
     assert "意味着更少的组织" not in zh and "3000–4999 元" in zh
@@ -77,6 +79,36 @@ def test_referee_first_pass_claims(executed: dict[str, nbformat.NotebookNode]) -
     assert "谁执法谁普法" in zh and "a missing word is not a dropped task" in en
     # cases without a fine sit in the denominator
     assert "672 demolition" in en and "拆违案件 672 件" in zh
+
+
+def test_referee_final_pass_claims(executed: dict[str, nbformat.NotebookNode]) -> None:
+    zh, en = markdown_text(executed["zh"]), markdown_text(executed["en"])
+    # the 672 demolition cases are not cases without a fine: Baoshan's 427 demolition-procedure cases of
+    # 2021 were fined 1,376,850 yuan; a case closed without a fine makes the average per fined case at
+    # least as high, not "higher"
+    # without the Markdown escapes of filled-in values and the line breaks of the text
+    flat_zh, flat_en = (" ".join(text.replace("\\", "").split()) for text in (zh, en))
+    assert "so the average per fined case is higher" not in flat_en and "罚款会更高" not in flat_zh
+    assert "at least as high" in flat_en and "不会更低" in flat_zh
+    assert f"{427:,} demolition-procedure cases of 2021 were fined {1376850:,} yuan, {1376850 / 427:,.0f} a case" in flat_en
+    assert f"罚款 {1376850:,} 元，每件 {1376850 / 427:,.0f} 元" in flat_zh
+    # the title: zh about 42 characters, en at most 20 words
+    zh_title = next(line for line in zh.splitlines() if line.startswith("# ")).removeprefix("# ")
+    en_title = next(line for line in en.splitlines() if line.startswith("# ")).removeprefix("# ")
+    assert len(zh_title.replace(" ", "")) <= 42 and "三个区五份报告中" in zh_title
+    assert len(en_title.split()) <= 20
+    # no brackets inside brackets in the headline label; half-years in words, no ISO range
+    zh_label = results(executed["zh"])["highest_district_average_fine"]["label"]
+    assert "（长宁区，2025 年 1 月 1 日至 12 月 2 日）" in zh_label and "长宁区（2025 年 1 月 1 日至 12 月 2 日，办结" in zh
+    assert "(Changning, 1 January – 2 December 2025)" in results(executed["en"])["highest_district_average_fine"]["label"]
+    zh_html, en_html = html_outputs(executed["zh"]), html_outputs(executed["en"])
+    assert "second half of 2022 to first half of 2025" in en_html and "2022 年下半年至 2025 年上半年" in zh_html
+    assert "2022-07-01" not in en_html and "2022-07-01" not in zh_html
+    # the chart's source line names no pale bars no one can see: the ranges (at most 28 yuan) are narrower
+    # than the dots
+    assert "Pale bars" not in load_text(STEM, "en", "en").chart("source_fines", widest=28)
+    assert "narrower than the dots" in load_text(STEM, "en", "en").chart("source_fines", widest=28)
+    assert "比圆点还窄" in load_text(STEM, "zh", "zh").chart("source_fines", widest=28)
     # no ISO date ranges in the prose, no parser notes
     assert "2025-01-01" not in en and "2025-12-02" not in zh
     assert "parser" not in en and "解析器" not in zh
