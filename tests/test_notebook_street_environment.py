@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from notebook_runs import assert_clean_report, markdown_text, results
+from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
 
 from chengguan.stats import proportion
 
@@ -76,3 +76,21 @@ def test_referee_second_pass_claims(executed: dict[str, nbformat.NotebookNode]) 
     # no count of zero said as a number
     assert "no 2022 figure in 块" in en and "one numeric target" in en
     assert "全市没有以“块”计的 2022 年数字" in zh
+
+
+def test_referee_final_pass_claims(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # without the Markdown escapes of filled-in values ("\\(15 July 2021\\)") and the line breaks of the text
+    zh, en = (" ".join(markdown_text(executed[lang]).replace("\\", "").split()) for lang in ("zh", "en"))
+    # the Penalty Law revision (15 July 2021) and the sub-district reform (1 August 2021) fall inside
+    # January-September 2021, not between the two periods: said with their dates (events.csv)
+    assert "between the two periods" not in en and "两个时期之间" not in zh
+    assert ("from the latter part of the 2021 period on came these changes: Penalty Law revision in force "
+            "(15 July 2021); Sub-districts become enforcement bodies (1 August 2021); Spring 2022 Shanghai lockdown") in en
+    assert ("2021 年这一时期的后段起，先后有修订后的《行政处罚法》施行（2021 年 7 月 15 日）、"
+            "街道办事处成为执法主体（2021 年 8 月 1 日）、2022 年春季上海封控") in zh
+    # the table comparing the two sources gives its periods in words, not ISO dates
+    for lang, months_2022, months_2021 in (("en", "January–September 2022", "January–September 2021"),
+                                           ("zh", "2022 年 1–9 月", "2021 年 1–9 月")):
+        html = html_outputs(executed[lang])
+        assert f'67,000</td><td class="text" style="text-align:left">{months_2022}</td>' in html
+        assert f'65,930</td><td class="text" style="text-align:left">{months_2021}</td>' in html
