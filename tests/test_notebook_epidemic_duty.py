@@ -105,3 +105,13 @@ def test_the_page_words(executed: dict[str, nbformat.NotebookNode]) -> None:
     assert "Key-premises checks (place code)" not in en_tables and "Place-code data problems reported" not in en_tables
     assert "场所码核查检查重点场所次数" not in zh_tables and "场所码信息问题数" not in zh_tables
     assert "graded enforcement and place-code checks, combined" in en_tables
+
+
+def test_no_label_crosses_an_event_line(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # referee final pass: the 2021 labels of the daily-effort chart sat across the dashed lines of
+    # 15 July and 1 August 2021; the notebook now checks the drawn figure (and fails if a label inside a
+    # panel crosses a dashed line), so a run without error in both languages is the proof
+    for lang in ("zh", "en"):
+        code = "\n".join(c.source for c in executed[lang].cells if c.cell_type == "code")
+        assert "labels crossing an event line" in code
+        assert not [o for c in executed[lang].cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
