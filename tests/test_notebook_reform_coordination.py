@@ -53,8 +53,21 @@ def test_the_2019_remit_and_its_planned_addition(
     en = markdown_text(executed["en"])
     assert "matters added in 2019" not in en
     assert "Enforcement reform, 2022: joint-system outdoor-ad cases equal 17.8% of those handled" in en
-    assert "only as 7 + 11 list entries" in en.replace("\\+", "+")  # Markdown escapes the plus
-    assert "联动系统接处的户外广告案件为查处数的 17.8%" in markdown_text(executed["zh"])
+    # the list counts are numbers, not escaped text: "7 + 11" in the title's Markdown and so in results.json
+    # (final pass, point 3); the zh title shortened (point 4)
+    assert "only as 7 + 11 list entries" in en and "\\+" not in en
+    zh = markdown_text(executed["zh"])
+    assert "# 执法体制改革（2022）：联动系统接处户外广告案件为查处数的 17.8%，改革只见 7 + 11 项清单\n" in zh
+    assert "\\+" not in zh
+
+
+def test_lists_table_names_scope_and_period(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 13 townships are Xuhui's; 三项 is the 2023 plan's (final pass, point 2)
+    en, zh = html_outputs(executed["en"]), html_outputs(executed["zh"])
+    assert ">Townships evaluated (Xuhui)<" in en and ">Personnel systems for enforcement staff (2023 plan)<" in en
+    assert ">开展执法工作评议街镇数（徐汇区）<" in zh and ">执法人员管理制度项数（2023 年计划）<" in zh
+    # the city's 2022 figures carry no mark
+    assert ">Township inspection-matter guidelines<" in en
 
 
 def test_the_reform_and_its_recall_are_named(executed: dict[str, nbformat.NotebookNode]) -> None:
