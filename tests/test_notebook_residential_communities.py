@@ -78,7 +78,20 @@ def test_structures_and_area_per_day_against_2021(executed: dict[str, nbformat.N
 
 
 def test_mean_area_per_structure(executed: dict[str, nbformat.NotebookNode]) -> None:
-    assert results(executed["en"])["mean_area_per_structure_2022"]["value"] == pytest.approx(192000 / 3318)
+    mean = results(executed["en"])["mean_area_per_structure_2022"]
+    assert mean["value"] == pytest.approx(192000 / 3318)
+    # 192,000 m² read as rounded to the thousand, as for the area per day (final pass, point 2): 57.7-58.0,
+    # not 57.9-57.9 (a deliberate change of this result's range, from the printed figure to its rounding)
+    assert (mean["lower"], mean["upper"]) == (pytest.approx(191500 / 3318), pytest.approx(192500 / 3318))
+    table = html_outputs(executed["en"]).split("mean m² per structure, low")[1].split("</table>")[0]
+    assert ">57.7<" in table and ">58.0<" in table and ">57.9<" not in table
+
+
+def test_printed_percent_keeps_its_decimal(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # 489/575 = 85.04: "85.0" in the key results, as in the finding's "85.0%" (final pass, point 1; lib fix)
+    use_change = results(executed["en"])["use_change_rectified_per_100_cases"]
+    assert use_change["value"] == pytest.approx(489 / 575 * 100)
+    assert use_change["display"].startswith("85.0")
 
 
 def test_referee_2026_12_05_page_points(executed: dict[str, nbformat.NotebookNode]) -> None:
