@@ -29,6 +29,12 @@ def test_sites_acted_upon_per_case_is_a_range(
     acted = zh["self_built_acted_per_1000_checked"]
     assert acted["upper"] == pytest.approx(sum(ACTIONS.values()) / CHECKED * 1000)
     assert zh["self_built_cases_per_1000_checked"]["value"] == pytest.approx(CASES / CHECKED * 1000)
+    # if the 处 are structures, new builds and extensions are distinct: 740 (354 + 386) to 755 (final pass, point 1)
+    structures = (ACTIONS["new builds demolished"] + ACTIONS["extensions ordered"]) / CASES
+    span = f"{structures:.1f}–{sum(ACTIONS.values()) / CASES:.1f}"
+    assert span == "6.9–7.1"
+    assert f"{span} if the 处 are structures" in results(executed["en"])["self_built_sites_acted_per_case"]["label"]
+    assert f"若“处”指建构筑物，为 {span}" in per_case["label"]
 
 
 def test_sites_per_case_moves_the_ceiling(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -68,6 +74,9 @@ def test_district_reference(executed: dict[str, nbformat.NotebookNode]) -> None:
     # 整治“飞线充电”299起: instances dealt with, not cases handled
     assert f"{299 / 2936 * 100:.1f} instances per 100 inspections as a ratio of two counts, not a detection rate" in text
     assert "dealt with 299 instances of flying-wire charging" in text and "handled 299" not in text
+    # self-built housing is unnamed in the 2023 plan: its nearest words are quoted (final pass, point 3)
+    assert 'the nearest the plan comes is "依法查处小区违法搭建"' in text
+    assert "与自建房最接近的计划用语是“依法查处小区违法搭建”" in markdown_text(executed["zh"])
 
 
 def test_sites_are_not_called_buildings(executed: dict[str, nbformat.NotebookNode]) -> None:
