@@ -39,9 +39,12 @@ def test_the_rectification_rate_fits_no_rounded_count(
     assert "符合的整数个数：0" in markdown_text(executed["zh"])
     assert zh["problems_per_squadron_checked"]["value"] == pytest.approx(59 / 30)
     assert zh["problems_per_squadron_checked"]["lower"] is None  # a spot check of unknown selection: no interval
-    # the title says it as the referee asked (point 1): no rounding fits, 40 of 59 = 67.8% (truncated to 67)
-    assert "of 59 problems, no whole count rounds to 67% (40 = 67.8%)" in markdown_text(executed["en"])
-    assert "59 个问题中没有哪个整改数四舍五入得 67%（40 个为 67.8%）" in markdown_text(executed["zh"])
+    # the title says no rounding fits (first pass, point 1); shortened in the final pass (point 1), it leaves
+    # 40 of 59 = 67.8% (truncated to 67) to the finding, in both languages alike
+    en_text, zh_text = markdown_text(executed["en"]), markdown_text(executed["zh"])
+    assert "# Enforcement workforce, 2022: about 5 problems per file reviewed; of 59 problems, no whole count rounds to 67%\n" in en_text
+    assert "# 城管执法队伍（2022）：每件评查案卷约 5 个问题；59 个问题中没有整改数能四舍五入成 67%\n" in zh_text
+    assert "40 is 67.8%" in en_text and "40 个是 67.8%" in zh_text
     # 99.1% of 211 is 209 recruits, so 2 did not qualify
     assert zh["new_recruits_not_qualified"]["value"] == 2
 
@@ -78,3 +81,17 @@ def test_the_two_headcounts_show_no_change(executed: dict[str, nbformat.Notebook
     share = results(executed["zh"])["postgraduate_share_2019_max"]
     assert share["value"] == pytest.approx(388 / 7900 * 100)
     assert "7,500–8,500" in markdown_text(executed["en"])
+
+
+def test_final_pass_page_points(executed: dict[str, nbformat.NotebookNode]) -> None:
+    en, zh = html_outputs(executed["en"]), html_outputs(executed["zh"])
+    # what is counted, in words (point 2): problems and suggestions, not "units" and "copies"
+    assert ">&gt; 87,000 problems<" in en and ">1,672 problems<" in en and ">18 suggestions<" in en
+    # "units" and "copies" stay only in the appendix, where the unit comes from the data
+    assert en.count("1,672 units") == 1 and en.count("18 copies") == 1
+    assert ">1,672个<" in zh and ">18份<" in zh  # the source's own counting words
+    # the 2023 textbook target is a revision (point 3)
+    assert "(2023: a revision)<" in en and "（2023 年为修订出版）<" in zh
+    # the headcounts come from news pages, not the summary's training section (point 4)
+    assert ">news page (2018)<" in en and ">news page (2019)<" in en
+    assert ">新闻报道（2018 年）<" in zh and ">新闻报道（2019 年）<" in zh
