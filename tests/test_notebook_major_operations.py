@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from notebook_runs import assert_clean_report, html_outputs, markdown_text, results
@@ -58,8 +60,21 @@ def test_caveats_and_plan_wording(executed: dict[str, nbformat.NotebookNode]) ->
     # one plan figure, said in the singular; zh without 都是
     assert "The 2023 plan has one figure in these domains" in en and "1 figures" not in en
     assert "都是重申" not in zh
-    # the city-wide control is the routine baseline, not a third targeted operation
+    # the city-wide control is the baseline, not a third targeted operation
     assert "not a third targeted operation" in en
+    # ... and not the system's routine control: section 二（九） focuses it on holidays, events and places
+    # (final pass, point 1)
+    assert "focused on holidays, major events and key places) is the baseline here" in en
+    assert "routine street control" not in en
+    assert "聚焦节假日、重大活动和重点场所）在这里是基线" in zh and "日常街面管控" not in zh
+
+
+def test_percent_ranges_carry_the_sign_on_both_ends(executed: dict[str, nbformat.NotebookNode]) -> None:
+    # "0.181%–0.182%" beside "10.0%–10.1%", not "0.181–0.182%" (final pass, point 2)
+    en, zh = markdown_text(executed["en"]), markdown_text(executed["zh"])
+    assert "“一江一河” 0.181%–0.182%" in zh and "0.181–0.182" not in zh
+    # en reads 万余 with no ceiling: the range runs from 0, its ends still both with the sign
+    assert re.search(r"the riverside's [\d.]+%–[\d.]+%", en)
 
 
 def test_appendix_holds_only_the_figures_used(executed: dict[str, nbformat.NotebookNode]) -> None:
@@ -90,4 +105,5 @@ def test_share_of_all_cases_is_not_shown_at_its_excluded_top(
     # 10,857 of "10.8 万余起" (108,000-109,000): the middle, and the range to the excluded top
     assert share["value"] == pytest.approx(10857 / 108500 * 100)
     assert (share["lower"], share["upper"]) == (pytest.approx(10857 / 109000 * 100), pytest.approx(10857 / 108000 * 100))
-    assert share["display"].replace(" ", "").startswith("10%")  # zh may drop the space before % (lib/display)
+    # a number that is not whole keeps one decimal (lib 37382b4): "10.0%", the middle, not the excluded top
+    assert share["display"].replace(" ", "").startswith("10.0%")  # zh may drop the space before % (lib/display)
