@@ -65,7 +65,7 @@ def test_referee_first_pass_claims(executed: dict[str, nbformat.NotebookNode]) -
     # the title's scope, counted: zh (ordinary procedure) five reports of three districts; en (every case
     # concluded) four reports of two districts, Baoshan counting cases handled; never "every district"
     assert "三个区五份报告中" in zh
-    assert "in four reports of two districts, average fines per case concluded stay under" in en
+    assert "in four reports of two districts, fines per case concluded average under" in en
     assert "every district's" not in en
     # a higher threshold admits no more organisations for the same fines; fewer only if fined 3,000-4,999
     assert "fewer organisations enter" not in en and "3,000–4,999 yuan" in en
