@@ -12,6 +12,7 @@ emits a ``<figure>`` with a 2x PNG and its alt text.
 from __future__ import annotations
 
 import base64
+import decimal
 import html
 import io
 import math
@@ -66,11 +67,13 @@ def md_esc(value: Any) -> str:
 # -- numbers ----------------------------------------------------------------------------------
 
 
-def fmt_number(value: float | None, digits: int = 3) -> str:
+def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") -> str:
     """A number as people write it: whole numbers in full with separators, others to ``digits``
     significant digits (never fewer than the whole part): 224500 -> "224,500", 0.01727 ->
     "0.0173", 78.93 -> "78.9". A number that is not whole keeps one decimal at least (78.04 ->
-    "78.0"), so that it does not read as an exact count beside its neighbours."""
+    "78.0"), so that it does not read as an exact count beside its neighbours. ``rounding`` "down"
+    or "up" rounds towards a floor or a ceiling, for a number said "at least" or "at most": a
+    floor of 10.47 is "at least 10.4", never "10.5"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if math.isinf(value):
@@ -79,6 +82,10 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
         return f"{int(value):,}"
     magnitude = math.floor(math.log10(abs(value))) if value else 0
     decimals = max(digits - 1 - magnitude, 0)
+    if rounding != "nearest":
+        step = decimal.Decimal(1).scaleb(-decimals)
+        value = float(decimal.Decimal(repr(value)).quantize(
+            step, rounding=decimal.ROUND_FLOOR if rounding == "down" else decimal.ROUND_CEILING))
     text = f"{value:,.{decimals}f}"
     if "." not in text:
         return text
@@ -86,11 +93,13 @@ def fmt_number(value: float | None, digits: int = 3) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def fmt_range(low: float, high: float, digits: int = 3) -> str:
-    """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree)."""
+def fmt_range(low: float, high: float, digits: int = 3, *, outward: bool = False) -> str:
+    """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree).
+    ``outward``: the low end rounded down and the high end up, so the printed range holds the true one."""
+    down, up = ("down", "up") if outward else ("nearest", "nearest")
     if math.isinf(high):
-        return f"≥ {fmt_number(low, digits)}"
-    first, last = fmt_number(low, digits), fmt_number(high, digits)
+        return f"≥ {fmt_number(low, digits, down)}"
+    first, last = fmt_number(low, digits, down), fmt_number(high, digits, up)
     if first == last:  # ends that print alike are one number, not "62,301.0–62,301.0"
         return first
     # both ends to the same decimals: "51.0–51.5", not "51–51.5"
@@ -332,26 +341,29 @@ def fmt_result(value: float | None, unit: str, lower: float | None, upper: float
                    for end in (low, high)):
             break
 
-    def f(x: float) -> str:
-        return fmt_number(x, digits)
+    def f(x: float, rounding: str = "nearest") -> str:
+        return fmt_number(x, digits, rounding)
 
+    # what is said "at least" is rounded down, "at most" up: the printed bound stays true
     shown = f(value) + unit_text
     at_low = low is not None and f(low) == f(value)
     at_high = high is not None and f(high) == f(value)
     if at_low and at_high:
         return shown  # a range whose ends agree is one number
     if at_low:
-        rest = "" if high is None else f"{mark['open']}{words['at_most']} {f(high)}{mark['close']}"
-        return f"{words['at_least']} {shown}{rest}"
+        rest = "" if high is None else f"{mark['open']}{words['at_most']} {f(high, 'up')}{mark['close']}"
+        floor = value if low is None else min(value, low)
+        return f"{words['at_least']} {f(floor, 'down')}{unit_text}{rest}"
     if at_high:
-        rest = "" if low is None else f"{mark['open']}{words['at_least']} {f(low)}{mark['close']}"
-        return f"{words['at_most']} {shown}{rest}"
+        rest = "" if low is None else f"{mark['open']}{words['at_least']} {f(low, 'down')}{mark['close']}"
+        ceiling = value if high is None else max(value, high)
+        return f"{words['at_most']} {f(ceiling, 'up')}{unit_text}{rest}"
     if low is not None and high is not None:
-        bound = fmt_range(low, high, digits)
+        bound = fmt_range(low, high, digits, outward=True)
     elif low is not None:
-        bound = f"≥ {f(low)}"
+        bound = f"≥ {f(low, 'down')}"
     elif high is not None:
-        bound = f"≤ {f(high)}"
+        bound = f"≤ {f(high, 'up')}"
     else:
         return shown
     return f"{shown}{mark['open']}{bound}{mark['close']}"
