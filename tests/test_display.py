@@ -245,9 +245,9 @@ def test_a_range_prints_its_ends_alike(low: float, high: float, shown: str) -> N
 
 
 @pytest.mark.parametrize(("args", "en"), [
-    ((10.471, "%", 10.471, 11.29), "at least 10.4% (at most 11.3)"),  # a floor is rounded down
-    ((25.224, "", None, 25.224), "at most 25.3"),  # a ceiling up
-    ((5.0, "", 4.987, 5.012), "5 (4.98–5.02)"),  # a range outwards: it holds the true one
+    ((10.471, "%", 10.471, 11.29), "at least 10.47% (at most 11.3)"),  # a floor is rounded down
+    ((25.224, "", None, 25.224), "at most 25.23"),  # a ceiling up (a digit more, not 25.3)
+    ((5.0, "", 4.9871, 5.0129), "5 (4.987–5.013)"),  # a range outwards: it holds the true one
 ])
 def test_bounds_are_rounded_so_that_they_stay_true(args, en) -> None:
     assert show.fmt_result(*args, "en") == en

@@ -84,7 +84,7 @@ def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") 
     decimals = max(digits - 1 - magnitude, 0)
     if rounding != "nearest":
         step = decimal.Decimal(1).scaleb(-decimals)
-        value = float(decimal.Decimal(repr(value)).quantize(
+        value = float(decimal.Decimal(repr(float(value))).quantize(
             step, rounding=decimal.ROUND_FLOOR if rounding == "down" else decimal.ROUND_CEILING))
     text = f"{value:,.{decimals}f}"
     if "." not in text:
@@ -93,13 +93,23 @@ def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") 
     return text + "0" if text.endswith(".") else text
 
 
+def _bound(value: float, digits: int, rounding: str) -> str:
+    """A floor ("down") or a ceiling ("up") printed so that it stays true; where rounding that way
+    moves the last digit, one more digit keeps it close to the value (a ceiling of 4.0511 is
+    "4.052", not "4.06")."""
+    text = fmt_number(value, digits, rounding)
+    if rounding != "nearest" and text != fmt_number(value, digits):
+        text = fmt_number(value, digits + 1, rounding)
+    return text
+
+
 def fmt_range(low: float, high: float, digits: int = 3, *, outward: bool = False) -> str:
     """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree).
     ``outward``: the low end rounded down and the high end up, so the printed range holds the true one."""
     down, up = ("down", "up") if outward else ("nearest", "nearest")
     if math.isinf(high):
-        return f"≥ {fmt_number(low, digits, down)}"
-    first, last = fmt_number(low, digits, down), fmt_number(high, digits, up)
+        return f"≥ {_bound(low, digits, down)}"
+    first, last = _bound(low, digits, down), _bound(high, digits, up)
     if first == last:  # ends that print alike are one number, not "62,301.0–62,301.0"
         return first
     # both ends to the same decimals: "51.0–51.5", not "51–51.5"
@@ -342,7 +352,7 @@ def fmt_result(value: float | None, unit: str, lower: float | None, upper: float
             break
 
     def f(x: float, rounding: str = "nearest") -> str:
-        return fmt_number(x, digits, rounding)
+        return _bound(x, digits, rounding)
 
     # what is said "at least" is rounded down, "at most" up: the printed bound stays true
     shown = f(value) + unit_text
