@@ -251,3 +251,8 @@ def test_a_range_prints_its_ends_alike(low: float, high: float, shown: str) -> N
 ])
 def test_bounds_are_rounded_so_that_they_stay_true(args, en) -> None:
     assert show.fmt_result(*args, "en") == en
+
+
+def test_a_bound_is_not_moved_by_floating_point_noise() -> None:
+    # 98 - 97.65 is 0.35000000000000853 in floating point: its floor is 0.35, not 0.3500
+    assert show.fmt_result(0.4, "", 98 - 97.65, 98 - 97.55, "en") == "0.4 (0.35–0.45)"

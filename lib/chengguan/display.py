@@ -84,7 +84,8 @@ def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") 
     decimals = max(digits - 1 - magnitude, 0)
     if rounding != "nearest":
         step = decimal.Decimal(1).scaleb(-decimals)
-        value = float(decimal.Decimal(repr(float(value))).quantize(
+        # 12 significant digits first: a difference such as 98 - 97.65 = 0.35000000000000853 is 0.35
+        value = float(decimal.Decimal(f"{float(value):.12g}").quantize(
             step, rounding=decimal.ROUND_FLOOR if rounding == "down" else decimal.ROUND_CEILING))
     text = f"{value:,.{decimals}f}"
     if "." not in text:
