@@ -85,13 +85,13 @@ def test_sites_are_not_called_buildings(executed: dict[str, nbformat.NotebookNod
     assert "buildings acted upon" not in text
     # a ratio of 处 to 起, not an output per case (referee 2026-12-05), in the title and the headline
     low, high = max(ACTIONS.values()), sum(ACTIONS.values())
-    assert (f"it acted on {low / CASES:.1f}–{high / CASES:.1f} times as many sites (处) as it filed cases "
+    assert (f"it acted on {low / CASES:.1f}–{high / CASES:.1f} times as many sites (处) as it had cases "
             f"({low}–{high} vs {CASES})") in text
     assert f"处置的处数是立案数的 {low / CASES:.1f}–{high / CASES:.1f} 倍（{low}–{high} 处对 {CASES} 起）" in \
         markdown_text(executed["zh"])
     assert "for every case" not in text and "sites acted upon per case" not in text
     headline = results(executed["en"])["self_built_sites_acted_per_case"]
-    assert "÷ cases filed" in headline["label"]
+    assert "÷ cases handled" in headline["label"]
 
 
 def test_checked_houses_are_not_action_sites(executed: dict[str, nbformat.NotebookNode]) -> None:
