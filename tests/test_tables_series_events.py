@@ -11,7 +11,7 @@ import pytest
 
 from chengguan import paths
 from chengguan.curation.validate import validate
-from chengguan.tables import events_between, load_events, load_observations, load_series
+from chengguan.tables import days_inside, events_between, load_events, load_observations, load_series
 from chengguan.theme import mark_events
 from tables_synthetic import add_row, make_data_dir, read_table, set_cell, write_table
 
@@ -231,3 +231,10 @@ def test_names_of_events_close_in_time_go_a_row_higher() -> None:
     first, second = (t.get_window_extent(renderer) for t in ax.texts)
     assert not first.overlaps(second) and second.y0 > first.y0
     plt.close(fig)
+
+
+def test_days_of_an_event_inside_a_period() -> None:
+    lockdown = load_events().set_index("event_id").loc["lockdown_2022"]  # 28 March to 31 May 2022
+    assert days_inside("2022-01-01", "2022-12-31", lockdown) == 65
+    assert days_inside("2022-01-01", "2022-04-30", lockdown) == 34  # 28 March to 30 April
+    assert days_inside("2023-01-01", "2023-12-31", lockdown) == 0

@@ -18,7 +18,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -67,7 +67,10 @@ def md_esc(value: Any) -> str:
 # -- numbers ----------------------------------------------------------------------------------
 
 
-def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") -> str:
+Rounding = Literal["nearest", "down", "up"]
+
+
+def fmt_number(value: float | None, digits: int = 3, rounding: Rounding = "nearest") -> str:
     """A number as people write it: whole numbers in full with separators, others to ``digits``
     significant digits (never fewer than the whole part): 224500 -> "224,500", 0.01727 ->
     "0.0173", 78.93 -> "78.9". A number that is not whole keeps one decimal at least (78.04 ->
@@ -94,7 +97,7 @@ def fmt_number(value: float | None, digits: int = 3, rounding: str = "nearest") 
     return text + "0" if text.endswith(".") else text
 
 
-def _bound(value: float, digits: int, rounding: str) -> str:
+def _bound(value: float, digits: int, rounding: Rounding) -> str:
     """A floor ("down") or a ceiling ("up") printed so that it stays true; where rounding that way
     moves the last digit, one more digit keeps it close to the value (a ceiling of 4.0511 is
     "4.052", not "4.06")."""
@@ -107,7 +110,8 @@ def _bound(value: float, digits: int, rounding: str) -> str:
 def fmt_range(low: float, high: float, digits: int = 3, *, outward: bool = False) -> str:
     """An interval as "low–high" ("≥ low" when unbounded above; the value when both agree).
     ``outward``: the low end rounded down and the high end up, so the printed range holds the true one."""
-    down, up = ("down", "up") if outward else ("nearest", "nearest")
+    down: Rounding = "down" if outward else "nearest"
+    up: Rounding = "up" if outward else "nearest"
     if math.isinf(high):
         return f"≥ {_bound(low, digits, down)}"
     first, last = _bound(low, digits, down), _bound(high, digits, up)
@@ -352,7 +356,7 @@ def fmt_result(value: float | None, unit: str, lower: float | None, upper: float
                    for end in (low, high)):
             break
 
-    def f(x: float, rounding: str = "nearest") -> str:
+    def f(x: float, rounding: Rounding = "nearest") -> str:
         return _bound(x, digits, rounding)
 
     # what is said "at least" is rounded down, "at most" up: the printed bound stays true

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from chengguan.tables.load import (
         Observation,
+        days_inside,
         events_between,
         load_domains,
         load_events,
@@ -35,7 +36,7 @@ _LAZY = (
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
     "load_events", "load_labels", "source_issuers", "source_titles", "tables_read", "value_of", "whole_years",
-    "load_series", "events_between",
+    "load_series", "events_between", "days_inside",
 )
 
 # Written out (not built from _LAZY) so linters see the re-exports; a test-free check keeps them equal.
@@ -43,7 +44,7 @@ __all__ = [
     "Observation", "load_observations", "load_indicators", "load_sources", "load_scopes",
     "load_domains", "load_recognitions", "load_exclusions", "load_supplementary_map",
     "load_events", "load_labels", "source_issuers", "source_titles", "tables_read", "value_of", "whole_years",
-    "load_series", "events_between",
+    "load_series", "events_between", "days_inside",
 ]
 assert set(__all__) == set(_LAZY)
 

@@ -258,6 +258,15 @@ def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
     return _load("events", data_dir)
 
 
+def days_inside(start: Any, end: Any, event: Any) -> int:
+    """How many days of ``event`` (a row of ``load_events``: period_start, period_end, both
+    included) fall in the period from ``start`` to ``end`` (both included); 0 when none do.
+    A daily rate "outside the lockdown" divides by the period's days less these."""
+    first, last = _period((start, end))
+    overlap = (min(last, event.period_end) - max(first, event.period_start)).days + 1
+    return max(0, overlap)
+
+
 def events_between(start: Any, end: Any, *, kind: Ids = None, lang: str = "zh",
                    data_dir: Path | str | None = None) -> pd.DataFrame:
     """The events a comparison from ``start`` to ``end`` (dates, both included) crosses, keyed by
