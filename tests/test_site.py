@@ -22,6 +22,7 @@ parameter). Then:
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -121,14 +122,17 @@ def pages(layout: Layout) -> list[str]:
             + [f"{run}.html" for run in reports(layout)])
 
 
-def ids_of(path: Path) -> set[str]:
-    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+@functools.cache
+def ids_of(path: Path) -> frozenset[str]:
+    """The ids of an HTML file of the built site (read once: the site does not change under the tests,
+    and every report links to the explorer's rows by id)."""
+    return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
 def link_problems(layout: Layout, page: str, links: list[dict]) -> list[str]:
     """Links of ``page`` that do not resolve inside outputs/, or web links outside source lists."""
     problems = []
-    ids: dict[Path, set[str]] = {}
+    outputs = layout.outputs.resolve()
     for link in links:
         raw, url = link["raw"], link["url"]
         if url.startswith(("http://", "https://")):
@@ -140,12 +144,12 @@ def link_problems(layout: Layout, page: str, links: list[dict]) -> list[str]:
             continue
         parsed = urlparse(url)
         target = Path(unquote(parsed.path))
-        if layout.outputs.resolve() not in target.resolve().parents:
+        if outputs not in target.resolve().parents:
             problems.append(f"{page}: link outside outputs/: {raw}")
         elif not target.is_file():
             problems.append(f"{page}: link to a missing file: {raw}")
         elif parsed.fragment and target.suffix == ".html":
-            known = ids.setdefault(target, ids_of(target))
+            known = ids_of(target)
             if parsed.fragment not in known and unquote(parsed.fragment) not in known:
                 problems.append(f"{page}: link to a missing anchor: {raw}")
     return problems
