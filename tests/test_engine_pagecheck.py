@@ -300,3 +300,15 @@ def test_words_in_chinese_quotation_marks_keep_their_punctuation():
 def test_a_status_mark_after_an_english_title_is_not_chinese_text():
     card = '<article class="card"><h3>Example (zh) <span class="mark mark-not-built">尚未构建</span></h3></article>'
     assert problems_of("punctuation", ZH + card) == []
+
+
+def test_highlighted_code_is_read_without_its_token_spans_but_nothing_else_is_dropped():
+    token_spans = '<span class="n">x</span> <span class="o">=</span> <span class="mi">1</span>' * 200
+    code = f'<details class="cg-code"><summary>代码</summary><div class=" highlight hl-ipython3"><pre>{token_spans}</pre></div></details>'
+    assert check_page(page(ZH + code)) == []
+    # What is not a token span stays and is checked: an image, a styled span, inside the block.
+    image = '<img src="https://cdn.example.org/x.png" alt="图">'
+    styled = '<span style="background: url(//cdn.example.org/x.png)">x</span>'
+    for inside in (image, styled):
+        block = f'<div class=" highlight hl-ipython3"><pre><span class="n">x</span>{inside}</pre></div>'
+        assert kinds(page(ZH + block)) == ["external resource"], inside

@@ -289,6 +289,10 @@ def _align_table(table: str) -> str:
     return head + rest
 
 
+_HIGHLIGHTED: dict[tuple[str, str, str | None], str] = {}
+"""Highlighted code by (source, language, magics language): see ``CachedHighlight``."""
+
+
 @cache
 def _exporter() -> Any:
     # Built once per process: compiling the template is the costly part of rendering.
@@ -297,6 +301,22 @@ def _exporter() -> Any:
     from nbconvert.exporters import TemplateExporter
     from nbconvert.filters import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class CachedHighlight(Highlight2HTML):
+        """nbconvert's code highlighting, remembered per process by source and language.
+
+        Pygments is the costly part of rendering a report (about a quarter of a second a page);
+        the zh and en runs of a notebook share their code cells, and each worker renders many
+        runs. The output depends only on the source, the language and the cell's magics language
+        (nbconvert's ``_pygments_highlight``); the formatter options are this exporter's own.
+        """
+
+        def __call__(self, source: str, language: str | None = None,
+                     metadata: Mapping[str, Any] | None = None) -> str:
+            key = (source, language or self.pygments_lexer, (metadata or {}).get("magics_language"))
+            if key not in _HIGHLIGHTED:
+                _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
+            return _HIGHLIGHTED[key]
 
     class CellsExporter(HTMLExporter):
         """nbconvert's HTML exporter without the BeautifulSoup pass over the finished page.
@@ -311,7 +331,7 @@ def _exporter() -> Any:
                                **kw: Any) -> tuple[str, dict[str, Any]]:
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name", None))
-            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            self.register_filter("highlight_code", CachedHighlight(pygments_lexer=lexer, parent=self))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
