@@ -42,8 +42,9 @@ reports: $(STAMP)
 # fixtures are made once), and the notebooks and the site are built once per session, shared by
 # the workers (tests/notebook_runs.py). `make test-quick` is the inner loop: every test but those
 # that execute notebooks or drive the browser (markers in pyproject.toml). TEST_WORKERS=0: one process.
+# Files are handed out in the order conftest.py gives them (the slow ones first), not by test count.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(STAMP)
 	$(PYTEST) $(ARGS)
 

@@ -77,8 +77,10 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tell tests/notebook_runs.py what the selected tests will read, so that the first build of
-    the session makes all of it at once (every worker on the runs of every notebook)."""
+    """Put the slow files first, and tell tests/notebook_runs.py what the selected tests will read,
+    so that the first build of the session makes all of it at once (every worker on the runs of
+    every notebook)."""
+    _slow_files_first(items)
     from report_runs import RUNS
 
     for item in items:
@@ -95,6 +97,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             notebook_runs.WANTED.update(declared.values())
         elif _uses(item, notebook_runs.reports):
             notebook_runs.WANTED.update(RUNS)
+
+
+def _slow_files_first(items: list[pytest.Item]) -> None:
+    """Order the files (each file's tests together, in their order) so that the workers finish
+    together: first what reads the site (its build is the session's longest job), then the files
+    with tests that mostly wait (marked ``waits``: the build fills the cores they leave idle), then
+    the other files that execute notebooks or drive the browser, then the files that read the
+    notebook builds (made by then), then the quick files, which even out the workers' ends.
+
+    pytest-xdist hands out whole files in this order; the Makefile turns off its own reordering
+    (by number of tests).
+    """
+    rank: dict[object, int] = {}
+    for item in items:
+        if _uses(item, notebook_runs.site_build):
+            kind = 0
+        elif item.get_closest_marker("waits"):
+            kind = 1
+        elif _reads_builds(item):
+            kind = 3
+        elif item.get_closest_marker("notebooks") or item.get_closest_marker("browser"):
+            kind = 2
+        else:
+            kind = 4
+        rank[item.path] = min(rank.get(item.path, 4), kind)
+    items.sort(key=lambda item: rank[item.path])  # stable
 
 
 @pytest.fixture(scope="module")

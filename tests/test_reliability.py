@@ -757,3 +757,32 @@ def test_make_reports_fails_with_the_engine_code_named(tmp_path: Path) -> None:
     ok = subprocess.run(["make", "-s", "-C", str(root), "reports", f"ARGS={args[:-len('failing')]} good-zh"],
                         capture_output=True, text=True, timeout=300, env=_environ())
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals as on Linux")
+def test_a_worker_whose_stop_is_swallowed_still_ends(tmp_path: Path) -> None:
+    """A worker's SIGTERM raises SystemExit; where Python drops that exception (a weakref callback
+    of the import system), the worker still ends, with the signal's exit code, after the grace
+    (shortened here to half a second)."""
+    import signal
+    import time
+
+    ready = tmp_path / "ready"
+    program = (
+        "import signal, sys, time, pathlib\n"
+        "from reportbuild import workers\n"
+        "workers.EXIT_GRACE_SECONDS = 0.5\n"
+        "signal.signal(signal.SIGTERM, workers._on_sigterm)\n"
+        f"pathlib.Path({str(ready)!r}).touch()\n"
+        "while True:\n"
+        "    try:\n"
+        "        time.sleep(0.05)\n"
+        "    except SystemExit:\n"
+        "        pass  # dropped, as Python drops it in a weakref callback\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", program])
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM

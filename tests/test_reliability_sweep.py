@@ -253,6 +253,7 @@ def test_the_project_downloads_round_trip_with_chinese_intact() -> None:
 # fixture (its own library tree), so that "up to date" does not depend on the checkout's lib/.
 
 KERNELS = pytest.mark.notebooks  # starts kernels: left out of `make test-quick`
+WAITS = pytest.mark.waits  # mostly waits on a hung cell, a timeout or a killed process (conftest.py)
 LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, forks kernels")
 TESTS = Path(__file__).parent
 
@@ -426,6 +427,7 @@ def test_a_corrupt_state_is_named_and_the_build_rebuilds_then_rewrites_it(projec
 
 @LINUX
 @KERNELS
+@WAITS
 def test_a_killed_fork_server_is_replaced_and_no_report_fails_for_it(tmp_path: Path) -> None:
     import asyncio
     import os
@@ -465,6 +467,7 @@ def test_a_killed_fork_server_is_replaced_and_no_report_fails_for_it(tmp_path: P
 
 @LINUX
 @KERNELS
+@WAITS
 def test_a_killed_kernel_fails_its_report_at_once_and_leaves_nothing_behind(project) -> None:
     import os
     import signal
@@ -495,6 +498,7 @@ def test_a_killed_kernel_fails_its_report_at_once_and_leaves_nothing_behind(proj
 
 @LINUX
 @KERNELS
+@WAITS
 def test_a_build_killed_mid_run_leaves_no_process_no_partial_file_and_a_free_lock(project) -> None:
     import os
     import signal
@@ -583,6 +587,7 @@ def test_an_export_failing_half_way_leaves_the_last_downloads(project) -> None:
 
 @KERNELS
 @LINUX
+@WAITS
 def test_a_killed_cluster_worker_leaves_no_kernel_and_the_run_is_retried_or_failed(tmp_path: Path) -> None:
     import os
     import signal

@@ -47,7 +47,31 @@ def _block_slow_import() -> None:
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
+    _exit_soon(128 + signum)
     raise SystemExit(128 + signum)
+
+
+EXIT_GRACE_SECONDS = 5.0
+"""How long a stopped worker may take to unwind (its ``finally`` blocks) before it is ended."""
+
+
+def _exit_soon(code: int) -> None:
+    """End this process in ``EXIT_GRACE_SECONDS`` even if the ``SystemExit`` just raised is lost.
+
+    Python drops an exception raised where it cannot propagate (a weakref callback of the import
+    system, a ``__del__``); a worker stopped there would go on running its report after its
+    coordinator died (seen under load: the signal landed while the worker was importing)."""
+    import threading
+
+    def end() -> None:
+        from reportbuild import kernels
+
+        kernels.kill_all()
+        os._exit(code)
+
+    timer = threading.Timer(EXIT_GRACE_SECONDS, end)
+    timer.daemon = True
+    timer.start()
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
