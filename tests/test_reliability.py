@@ -771,7 +771,7 @@ def test_a_worker_whose_stop_is_swallowed_still_ends(tmp_path: Path) -> None:
     program = (
         "import signal, sys, time, pathlib\n"
         "from reportbuild import workers\n"
-        "workers.EXIT_GRACE_SECONDS = 0.5\n"
+        "workers.SHUTDOWN_GRACE_SECONDS = 0.5\n"
         "signal.signal(signal.SIGTERM, workers._on_sigterm)\n"
         f"pathlib.Path({str(ready)!r}).touch()\n"
         "while True:\n"

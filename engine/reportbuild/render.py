@@ -289,7 +289,7 @@ def _align_table(table: str) -> str:
     return head + rest
 
 
-_HIGHLIGHTED: dict[tuple[str, str, str | None], str] = {}
+_HIGHLIGHT_CACHE: dict[tuple[str, str, str | None], str] = {}
 """Highlighted code by (source, language, magics language): see ``CachedHighlight``."""
 
 
@@ -314,9 +314,9 @@ def _exporter() -> Any:
         def __call__(self, source: str, language: str | None = None,
                      metadata: Mapping[str, Any] | None = None) -> str:
             key = (source, language or self.pygments_lexer, (metadata or {}).get("magics_language"))
-            if key not in _HIGHLIGHTED:
-                _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
-            return _HIGHLIGHTED[key]
+            if key not in _HIGHLIGHT_CACHE:
+                _HIGHLIGHT_CACHE[key] = super().__call__(source, language, metadata)
+            return _HIGHLIGHT_CACHE[key]
 
     class CellsExporter(HTMLExporter):
         """nbconvert's HTML exporter without the BeautifulSoup pass over the finished page.

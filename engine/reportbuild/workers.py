@@ -51,12 +51,13 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-EXIT_GRACE_SECONDS = 5.0
-"""How long a stopped worker may take to unwind (its ``finally`` blocks) before it is ended."""
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a stopped worker may take to unwind (its ``finally`` blocks): the coordinator waits
+this long before it kills a worker, and a worker whose coordinator died ends itself after it."""
 
 
 def _exit_soon(code: int) -> None:
-    """End this process in ``EXIT_GRACE_SECONDS`` even if the ``SystemExit`` just raised is lost.
+    """End this process in ``SHUTDOWN_GRACE_SECONDS`` even if the ``SystemExit`` just raised is lost.
 
     Python drops an exception raised where it cannot propagate (a weakref callback of the import
     system, a ``__del__``); a worker stopped there would go on running its report after its
@@ -69,7 +70,7 @@ def _exit_soon(code: int) -> None:
         kernels.kill_all()
         os._exit(code)
 
-    timer = threading.Timer(EXIT_GRACE_SECONDS, end)
+    timer = threading.Timer(SHUTDOWN_GRACE_SECONDS, end)
     timer.daemon = True
     timer.start()
 
@@ -305,7 +306,6 @@ def _publish(task: Task, nb: Any, status: str, positions: list[int]) -> tuple[Re
 Event = Started | Result | None  # None: a periodic tick, so progress can show the elapsed time
 
 TICK_SECONDS = 0.5
-SHUTDOWN_GRACE_SECONDS = 5.0
 
 
 def _context() -> Any:  # a ForkContext or SpawnContext (typeshed's BaseContext lacks Process)
