@@ -67,3 +67,43 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
 def _ppid(pid: int) -> int:
     with open(f"/proc/{pid}/stat", "rb") as stat:
         return int(stat.read().rsplit(b")", 1)[1].split()[1])
+
+
+async def _cell(kernel, code: str) -> None:
+    """Run ``code`` as a notebook cell runs (not silent: autoreload's hook runs before it)."""
+    msg_id = kernel.kc.execute(code, store_history=True, allow_stdin=False)
+    while True:
+        reply = await kernel.kc.get_shell_msg(timeout=60)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return
+
+
+def test_autoreload_in_a_forked_kernel_watches_the_project_not_the_installed_packages(tmp_path: Path) -> None:
+    module = tmp_path / "projectlib.py"
+    module.write_text("VALUE = 1\n", encoding="utf-8")
+
+    async def scenario() -> dict[str, str]:
+        pool = KernelPool("chengguan", tmp_path, ["pandas"])
+        seen: dict[str, str] = {}
+        try:
+            kernel = await pool.take()
+            await _cell(kernel, "%load_ext autoreload\n%autoreload 2")
+            await _cell(kernel, "import projectlib\nimport pandas")
+            seen["before"] = await _value(kernel, "projectlib.VALUE")
+            module.write_text("VALUE = 2\n", encoding="utf-8")
+            stat = module.stat()
+            os.utime(module, (stat.st_atime, stat.st_mtime + 5))  # a later mtime, whatever the clock's grain
+            await _cell(kernel, "pass")
+            seen["after"] = await _value(kernel, "projectlib.VALUE")
+            reloader = "get_ipython().magics_manager.registry['AutoreloadMagics']._reloader"
+            seen["skipped"] = await _value(kernel, f"sorted(m for m in ('pandas', 'json', 'projectlib') "
+                                                   f"if m in {reloader}.skip_modules)")
+            await kernel.shutdown()
+        finally:
+            await pool.close()
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert (seen["before"], seen["after"]) == ("1", "2")  # the project's module is still reloaded
+    assert seen["skipped"] == "['json', 'pandas']"  # installed packages and the standard library are not watched
