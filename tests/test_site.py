@@ -113,7 +113,8 @@ IMAGES = """() => Array.from(document.images).map(img => ({
     src: img.currentSrc.slice(0, 60), complete: img.complete, natural: img.naturalWidth,
     shown: img.getBoundingClientRect().width}))"""
 LINKS = f"""() => Array.from(document.querySelectorAll('a[href]')).map(a => ({{
-    raw: a.getAttribute('href'), url: a.href, source: a.closest({SOURCE_CONTAINERS!r}) !== null}}))"""
+    raw: a.getAttribute('href'), url: a.href, source: a.closest({SOURCE_CONTAINERS!r}) !== null,
+    switch: a.closest('nav.topbar') !== null ? a.getAttribute('hreflang') : null}}))"""
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
@@ -161,6 +162,8 @@ def test_every_page_loads_clean_at_desktop_and_phone_width(site, browser):  # no
 
 def _every_page_loads_clean_at_desktop_and_phone_width(chromium, site):
     failures = []
+    langs: dict[str, str] = {}  # page -> its lang
+    switches: dict[str, list[tuple[str, str]]] = {}  # page -> its top bar's (language, target) links
     for viewport in (DESKTOP, PHONE):
         watch = PageWatch(chromium, site.outputs, viewport=viewport)
         try:
@@ -178,24 +181,45 @@ def _every_page_loads_clean_at_desktop_and_phone_width(chromium, site):
                 if viewport is PHONE and wide > width + 1:
                     failures.append(f"{page}: {wide} px wide on a {width} px phone")
                 if viewport is DESKTOP:
-                    failures += link_problems(site, page, tab.evaluate(LINKS))
-                    lang = tab.evaluate("document.documentElement.lang")
+                    links = tab.evaluate(LINKS)
+                    failures += link_problems(site, page, links)
+                    switches[page] = [(link["switch"], link["url"]) for link in links if link["switch"]]
+                    lang = langs[page] = tab.evaluate("document.documentElement.lang")
                     text = tab.inner_text("body")
                     if lang == "zh" and len(CJK.findall(text)) < 50:
                         failures.append(f"{page}: a zh page with little Chinese text")
         finally:
             watch.close()
+    failures += language_switch_problems(site, langs, switches)
     assert failures == [], "\n".join(failures[:30])
 
 
+def language_switch_problems(site: Layout, langs: dict[str, str],
+                             switches: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Reports whose top bar does not switch to the same report in the other language (one link,
+    to a page in that language), from the links and languages the browser read on every page."""
+    problems = []
+    for run in reports(site):
+        page, other = f"{run}.html", "en" if run.endswith("-zh") else "zh"
+        targets = [url for lang, url in switches[page] if lang == other]
+        counterpart = f"{run[:-2]}{other}.html"
+        if len(targets) != 1 or not targets[0].endswith(f"/{counterpart}"):
+            problems.append(f"{page}: the language switch goes to {targets}, not {counterpart}")
+        elif langs.get(counterpart) != other:
+            problems.append(f"{page}: the language switch's page {counterpart} is in {langs.get(counterpart)}")
+    return problems
+
+
 def test_the_language_switch_keeps_the_reader_on_the_same_report(site, browser):  # noqa: F811
+    """A click on the switch, both ways, on one report and on the home page (every report's switch
+    is read, with the language of the page it opens, by the test that loads every page)."""
     browser.run(_the_language_switch_keeps_the_reader_on_the_same_report, site)
 
 
 def _the_language_switch_keeps_the_reader_on_the_same_report(chromium, site):
     watch = PageWatch(chromium, site.outputs)
     try:
-        for run in reports(site):
+        for run in (SCREENSHOT_REPORT, f"{SCREENSHOT_REPORT[:-2]}en"):
             tab = watch.open(f"{run}.html")
             other = "en" if run.endswith("-zh") else "zh"
             switch = tab.locator(f'nav.topbar a[hreflang="{other}"]')

@@ -324,8 +324,9 @@ def _dedupe(paths: Iterable[str]) -> Iterator[str]:
 def source_line(fig: Figure, text: str, *, note: str = "") -> None:
     """Write the chart's source (and a note) under everything else in the figure, as Our World in
     Data does, so the source travels with the image wherever it is copied. Call it last."""
-    fig.canvas.draw()  # the tight box of what is drawn so far (tick labels, legends below axes)
-    box = fig.get_tightbbox()  # with the renderer the draw above used
+    # The tight box of what is drawn so far (tick labels, legends below axes), laid out by the
+    # renderer the PNG is drawn with; measuring needs no pixels, so the figure is not drawn here.
+    box = fig.get_tightbbox(fig.canvas.get_renderer())  # type: ignore[attr-defined]  # Agg
     height = fig.get_figheight()
     body = text if not note else f"{text}\n{note}"
     fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / height, body, ha="left", va="top",
