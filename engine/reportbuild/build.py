@@ -238,10 +238,14 @@ def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: 
         code.append(tree_digest(Path(explorer.__file__), state.files))
         inputs = [tree_digest(layout.data, state.files),
                   [tree_digest(path, state.files) for path in library_sources(manifest, layout)]]
-    # Whether the explorer exists is in `pages` (and is read again below once it is written).
-    key = digest([[repr(r) for r in runs], repr(dataclasses.replace(info, explorer=False)), code, inputs,
-                  [p.is_file() for p in pages]])
-    if key == state.site and all(p.is_file() for p in pages):
+    shown = [[repr(r) for r in runs], repr(dataclasses.replace(info, explorer=False)), code, inputs]
+
+    def key() -> str:
+        # Which pages exist is part of it, as they are after the pages are written: a build right
+        # after a cold one (whose pages did not exist before it wrote them) draws nothing again.
+        return digest([*shown, [p.is_file() for p in pages]])
+
+    if key() == state.site and all(p.is_file() for p in pages):
         return
     if with_explorer:
         try:
@@ -252,7 +256,7 @@ def write_site_pages(manifest: Manifest, parameters: Mapping[str, dict], state: 
                 err.write(f"chengguan-build: data explorer not written: {first}\n")
         info = read_site_info(layout.data, layout.outputs, manifest.site.primary_source)  # sees the explorer
     write_site(runs, info, layout.outputs, atomic_write_text)
-    state.site = key
+    state.site = key()
 
 
 def export_downloads(manifest: Manifest, layout: Layout, state: BuildState, err: TextIO) -> None:
