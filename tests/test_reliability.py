@@ -400,7 +400,7 @@ def test_no_notebook_emits_data_markup_unescaped(tmp_path: Path,
                  for m in LIVE.finditer(page)]
         assert any(e in page for e in ESCAPED), f"{name}: the payload did not reach the page"
     assert not live, "\n".join(live)
-    assert escaped > 0  # the payload did reach the pages, escaped
+    assert escaped > 0  # the payload did reach the outputs, escaped
 
 
 def test_the_display_helpers_escape_every_text_of_the_data(
