@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 # jsonschema (under nbformat, which most test modules import) imports the optional rfc3987_syntax,
@@ -39,12 +41,15 @@ if TYPE_CHECKING:  # imported where used: every process loads this file, test or
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The controlling process makes the folder the session's builds share, before any
-    pytest-xdist worker starts (workers inherit the environment)."""
-    if not hasattr(config, "workerinput") and not os.environ.get(notebook_runs.BUILDS_ENV):
+    """The controlling process makes the folder the session's builds share, and starts the fork
+    servers they share, before any pytest-xdist worker starts (workers inherit the environment)."""
+    if hasattr(config, "workerinput"):
+        return
+    if not os.environ.get(notebook_runs.BUILDS_ENV):
         folder = tempfile.mkdtemp(prefix="chengguan-tests-")
         os.environ[notebook_runs.BUILDS_ENV] = folder
         config.stash[_BUILDS_KEY] = folder
+    _start_fork_servers(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -52,9 +57,55 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(notebook_runs.BUILDS_ENV, None)
+    servers = config.stash.get(_SERVERS_KEY, None)
+    if servers:
+        from reportbuild.build import FORK_SERVERS_ENV
+
+        folder, processes = servers
+        for process in processes:
+            process.stdin.close()
+        for process in processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(FORK_SERVERS_ENV, None)
 
 
 _BUILDS_KEY = pytest.StashKey[str]()
+_SERVERS_KEY = pytest.StashKey[tuple[str, list[subprocess.Popen]]]()
+
+
+def _start_fork_servers(config: pytest.Config) -> None:
+    """One fork server per kind of kernel the session's builds start (the project's manifest and
+    the engine tests' fixture manifest), shared by every build of the session: each build would
+    otherwise start its own and import pandas and matplotlib again (about 1.5 s of CPU a server,
+    some 35 servers a session). A server imports only when its first kernel is asked for, so a
+    session that builds nothing (``make test-quick``) pays two bare interpreters.
+
+    Tests of the engine's own process tree (a worker's server and kernels below the build) build
+    without them: tests/fixtures/project.py, ``own_fork_servers``."""
+    from reportbuild import forkserver
+    from reportbuild.build import FORK_SERVERS_ENV
+    from reportbuild.manifest import load_manifest
+
+    if os.environ.get(FORK_SERVERS_ENV) or not forkserver.available():
+        return
+    tests = os.path.dirname(os.path.abspath(__file__))
+    folder = tempfile.mkdtemp(prefix="chengguan-forks-")
+    processes, addresses = [], set()
+    for path in (os.path.join(tests, "..", "reports.toml"), os.path.join(tests, "fixtures", "reports.toml")):
+        build = load_manifest(Path(path)).build
+        interpreter = forkserver.kernel_interpreter(build.kernel)
+        address = forkserver.shared_address(folder, interpreter or [], build.preload)
+        if interpreter is None or address in addresses:
+            continue
+        addresses.add(address)
+        processes.append(forkserver.serve(folder, interpreter, build.preload))
+    os.environ[FORK_SERVERS_ENV] = folder
+    config.stash[_SERVERS_KEY] = (folder, processes)
 
 def _uses(item: pytest.Item, function: object) -> bool:
     """Whether ``item``'s module imports ``function`` of tests/notebook_runs.py."""

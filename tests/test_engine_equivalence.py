@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import os
 
 import nbformat
 import papermill
 import pytest
 from fixtures.project import make_project, run_build
+from reportbuild.build import FORK_SERVERS_ENV
 
 pytestmark = pytest.mark.notebooks  # starts kernels: `make test-quick` leaves this module out
 
@@ -30,8 +32,17 @@ def project(tmp_path_factory):
 
 
 def test_engine_output_equals_a_fresh_papermill_run(project, monkeypatch, tmp_path):
+    # As outside the test suite: the build's worker starts a fork server of its own.
+    shared = os.environ.get(FORK_SERVERS_ENV)
+    monkeypatch.delenv(FORK_SERVERS_ENV, raising=False)
     code, out, _ = run_build(project, "good-zh", "good-scaled", jobs=1)  # the second kernel was warmed in advance
     assert code == 0, out
+    engine = {run: nbformat.read(project.ipynb(run), as_version=4) for run in ("good-zh", "good-scaled")}
+    if shared:  # and from the server the test session shares between its builds
+        monkeypatch.setenv(FORK_SERVERS_ENV, shared)
+        code, out, _ = run_build(project, "good-zh", jobs=1, force=True)
+        assert code == 0, out
+        engine["good-zh (shared server)"] = nbformat.read(project.ipynb("good-zh"), as_version=4)
     # No environment: the kernel starts in the copy's notebooks/ and finds the copy's manifest from there.
     monkeypatch.delenv("CHENGGUAN_ROOT", raising=False)
     notebooks = project.root / "notebooks"
@@ -40,10 +51,12 @@ def test_engine_output_equals_a_fresh_papermill_run(project, monkeypatch, tmp_pa
         fresh = papermill.execute_notebook(
             str(notebooks / "good.ipynb"), str(tmp_path / f"{run}.ipynb"), parameters=parameters,
             kernel_name="chengguan", cwd=str(notebooks), progress_bar=False)
-        engine = nbformat.read(project.ipynb(run), as_version=4)
-        assert comparable(engine) == comparable(fresh)
+        for name in (run, f"{run} (shared server)"):
+            if name in engine:
+                assert comparable(engine[name]) == comparable(fresh), name
     # The notebook prints the backend and the figure rcParams: the pre-imports changed neither.
-    printed = [o["text"] for c in engine.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    printed = [o["text"] for c in engine["good-scaled"].cells for o in c.get("outputs", [])
+               if o.get("name") == "stdout"]
     assert printed[0].startswith("module://matplotlib_inline.backend_inline")
 
 

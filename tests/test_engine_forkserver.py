@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,8 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
             seen["cwd"] = await _value(first, "__import__('os').getcwd()")
             seen["parent_pid_env"] = await _value(first, "__import__('os').environ['JPY_PARENT_PID']")
             seen["backend"] = await _value(first, "__import__('os').environ['MPLBACKEND']")
+            seen["parent_handle"] = await _value(first, "__import__('ipykernel.kernelapp').kernelapp"
+                                                        ".IPKernelApp.instance().parent_handle")
             second = await pool.take()
             seen["second_has_name"] = await _value(second, "'leak' in globals()")
             seen["pids"] = (first.pid, second.pid)
@@ -56,6 +61,7 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
     assert seen["pandas_at_birth"] == "True"  # imported by the server, before the fork
     assert seen["cwd"] == repr(str(tmp_path))
     assert seen["parent_pid_env"] == repr(str(os.getpid()))  # as jupyter_client's launcher sets it
+    assert seen["parent_handle"] == str(os.getpid())  # read by ipykernel at launch, as when launched
     assert seen["backend"] == repr(forkserver.INLINE_BACKEND)
     first, second = seen["pids"]  # type: ignore[misc]
     assert first != second
@@ -107,3 +113,81 @@ def test_autoreload_in_a_forked_kernel_watches_the_project_not_the_installed_pac
     seen = asyncio.run(scenario())
     assert (seen["before"], seen["after"]) == ("1", "2")  # the project's module is still reloaded
     assert seen["skipped"] == "['json', 'pandas']"  # installed packages and the standard library are not watched
+
+
+# A worker of another build: takes a kernel from the shared servers, says its pid, and waits to be killed.
+WORKER = """
+import asyncio, sys
+from pathlib import Path
+from reportbuild.kernels import KernelPool
+
+async def main():
+    pool = KernelPool("chengguan", Path(sys.argv[1]), ["json"], shared=sys.argv[2])
+    kernel = await pool.take()
+    print(kernel.pid, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kernels_die(tmp_path: Path) -> None:
+    interpreter = forkserver.kernel_interpreter("chengguan")
+    assert interpreter is not None
+    folder = tmp_path / "servers"
+    folder.mkdir()
+    shared = forkserver.serve(str(folder), interpreter, ["json"])
+
+    async def scenario() -> dict[str, object]:
+        one = KernelPool("chengguan", tmp_path, ["json"], shared=str(folder))
+        two = KernelPool("chengguan", tmp_path, ["json"], shared=str(folder))
+        other = KernelPool("chengguan", tmp_path, ["json", "pandas"], shared=str(folder))  # none made for it
+        seen: dict[str, object] = {}
+        try:
+            a, b, c = await one.take(), await two.take(), await other.take()
+            seen["parents"] = (_ppid(a.pid), _ppid(b.pid), _ppid(c.pid))
+            seen["own servers"] = [pool.server.process is not None for pool in (one, two, other)]
+            seen["own server of other"] = other.server.process.pid
+            # A worker killed mid-run (kill -9: no clean-up of its own): its kernel goes with it.
+            worker = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), str(folder)],
+                                      stdout=subprocess.PIPE, text=True)
+            orphan = int(worker.stdout.readline())
+            seen["orphan's parent"] = _ppid(orphan)
+            worker.kill()
+            worker.wait()
+            seen["orphan gone"] = _gone(orphan)
+            seen["others alive"] = [forkserver._alive(k.pid) for k in (a, b, c)]
+            for kernel in (a, b, c):
+                await kernel.shutdown()
+            # The shared server killed: a worker's next kernel comes from a server of its own.
+            shared.kill()
+            shared.wait()
+            d = await one.take()
+            seen["after the shared server died"] = await _value(d, "6 * 7")
+            seen["own server now"] = one.server.process is not None and _ppid(d.pid) == one.server.process.pid
+            await d.shutdown()
+        finally:
+            for pool in (one, two, other):
+                await pool.close()
+        return seen
+
+    try:
+        seen = asyncio.run(scenario())
+    finally:
+        shared.kill()
+        shared.wait()
+    assert seen["parents"] == (shared.pid, shared.pid, seen["own server of other"])
+    assert seen["own servers"] == [False, False, True]
+    assert seen["orphan's parent"] == shared.pid
+    assert seen["orphan gone"] is True  # killed by the server when its worker's connection closed
+    assert seen["others alive"] == [True, True, True]
+    assert seen["after the shared server died"] == "42" and seen["own server now"] is True
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while forkserver._alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

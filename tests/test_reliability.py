@@ -562,7 +562,10 @@ def _start_hung_build(layout) -> tuple[subprocess.Popen, list[int]]:
     """`chengguan-build hung` in the background, once its worker runs the hung cell."""
     import time
 
-    env = {k: v for k, v in _environ().items() if k != "CHENGGUAN_ROOT"}
+    from fixtures.project import own_fork_servers
+
+    # Its own fork servers, below its workers: the tests read the process tree.
+    env = own_fork_servers({k: v for k, v in _environ().items() if k != "CHENGGUAN_ROOT"})
     process = subprocess.Popen([BIN / "chengguan-build", "--root", layout.root, "--outputs", layout.outputs,
                                 "--timeout", "300", "hung"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env)

@@ -311,7 +311,10 @@ def child_build(layout, *patterns: str, wrap: Sequence[str] = (), preexec=None, 
     import os
     import subprocess
 
-    env = {k: v for k, v in os.environ.items() if k != "CHENGGUAN_ROOT"}
+    from fixtures.project import own_fork_servers
+
+    # Its own fork servers: the tests below look for its kernels three levels below it.
+    env = own_fork_servers({k: v for k, v in os.environ.items() if k != "CHENGGUAN_ROOT"})
     code = CHILD.format(tests=str(TESTS), root=str(layout.root), patterns=patterns, options=options)
     return subprocess.Popen([*wrap, sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, preexec_fn=preexec)

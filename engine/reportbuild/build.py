@@ -34,6 +34,9 @@ EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Signals that stop a build the way Ctrl-C does; the exit code is 128 + the signal's number
 # (SIGINT 130, SIGTERM 143, SIGHUP 129), as a shell reports a process killed by it.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# A folder of fork servers that a session's builds share (reportbuild.forkserver.serve, started by
+# the test suite): the workers fork their kernels there instead of starting servers of their own.
+FORK_SERVERS_ENV = "CHENGGUAN_FORK_SERVERS"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -424,7 +427,8 @@ def _locked_build(manifest: Manifest, runs: list[Run], parameters: dict[str, dic
 
         config = WorkerConfig(
             kernel=manifest.build.kernel, cwd=str(layout.root / manifest.build.notebooks_dir),
-            preload=manifest.build.preload, root=str(layout.root), parent=os.getpid(), trace=str(layout.data))
+            preload=manifest.build.preload, root=str(layout.root), parent=os.getpid(), trace=str(layout.data),
+            fork_servers=os.environ.get(FORK_SERVERS_ENV) or None)
         try:
             if options.scheduler:
                 from reportbuild.cluster import run_on_cluster

@@ -4,9 +4,13 @@ Launching a kernel and importing pandas, matplotlib and statsmodels costs about 
 much as executing most reports. A fork server (one per worker, started with the worker's first
 kernel) pays that once; each kernel is then a fork of it, so a kernel costs a fork and ipykernel's
 own set-up. Every notebook still gets a kernel of its own, in a process no other notebook used.
+A session that runs many builds (the test suite) can start shared servers once (:func:`serve`)
+and hand their folder to its builds (``CHENGGUAN_FORK_SERVERS``): their workers connect to the one
+made for their kernels' interpreter and pre-imports instead of starting their own.
 
 Why a forked kernel is the kernel ``python -m ipykernel_launcher`` would be: the server only
-imports modules (into no namespace) and creates no thread, socket or event loop before it forks;
+imports modules (into no namespace) and creates no thread or event loop before it forks, and the
+child closes the server's sockets;
 it sets before those imports the one variable ipykernel would set before the notebook imports
 them (``MPLBACKEND``, the inline backend); the child takes the environment, working directory,
 arguments and session jupyter_client asks for, and runs ipykernel as its launcher does. One
@@ -22,9 +26,11 @@ on Linux; any other kernel is launched as jupyter_client launches it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -35,85 +41,115 @@ from jupyter_client.provisioning import LocalProvisioner
 LAUNCHER = "ipykernel_launcher"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
-# The server: import, then fork a kernel per request line ({"argv", "cwd", "env"}) and answer
-# its pid on the reply pipe. Run as `python [flags] -c SERVER <reply fd> <modules as JSON>`.
+# The server: fork a kernel per request line ({"argv", "cwd", "env"}) read from a connection, and
+# answer its pid on that connection. Run as `python [flags] -c SERVER <listener fd> <connection fd>
+# <modules as JSON>` (-1 for the one it does not have); it imports the modules before its first fork
+# and stops when its stdin closes.
 SERVER = r"""
-import ctypes, json, os, signal, sys
+import ctypes, json, os, selectors, signal, socket, sys
 
 PR_SET_PDEATHSIG = 1
 libc = ctypes.CDLL(None, use_errno=True)
-libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the server dies with its worker
-reply_fd, modules = int(sys.argv[1]), json.loads(sys.argv[2])
+libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the server dies with its owner
+listener_fd, connection_fd, modules = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
 os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-import importlib
-import ipykernel.kernelapp
-for name in modules:
-    try:
-        importlib.import_module(name)
-    except Exception:
-        pass  # the kernel's own pre-import reports it, as without a fork server
-
-# The notebooks' first cell turns on `%autoreload 2`, which stats every imported module before
-# each cell: about 10 ms a cell with the scientific stack loaded, a fifth of a report's execution.
-# Installed packages and the standard library do not change under a batch run, so the kernels'
-# reloaders skip them and watch the rest (the project's own library) as before.
-import sysconfig
-from IPython.extensions import autoreload
-
-INSTALLED = tuple({os.path.join(sysconfig.get_path(key), "")
-                   for key in ("stdlib", "platstdlib", "purelib", "platlib")})
-watched_file_and_mtime = autoreload.ModuleReloader.filename_and_mtime
 
 
-def filename_and_mtime(reloader, module):
-    name, file = getattr(module, "__name__", None), getattr(module, "__file__", None)
-    if name and isinstance(file, str) and file.startswith(INSTALLED):
-        reloader.skip_modules[name] = True
-        return None, None
-    return watched_file_and_mtime(reloader, module)
+def warm():
+    global ipykernel
+    import importlib
+    import ipykernel.kernelapp
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass  # the kernel's own pre-import reports it, as without a fork server
+
+    # The notebooks' first cell turns on `%autoreload 2`, which stats every imported module before
+    # each cell: about 10 ms a cell with the scientific stack loaded, a fifth of a report's
+    # execution. Installed packages and the standard library do not change under a batch run, so
+    # the kernels' reloaders skip them and watch the rest (the project's own library) as before.
+    import sysconfig
+    from IPython.extensions import autoreload
+
+    installed = tuple({os.path.join(sysconfig.get_path(key), "")
+                       for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+    watched_file_and_mtime = autoreload.ModuleReloader.filename_and_mtime
+
+    def filename_and_mtime(reloader, module):
+        name, file = getattr(module, "__name__", None), getattr(module, "__file__", None)
+        if name and isinstance(file, str) and file.startswith(installed):
+            reloader.skip_modules[name] = True
+            return None, None
+        return watched_file_and_mtime(reloader, module)
+
+    autoreload.ModuleReloader.filename_and_mtime = filename_and_mtime
 
 
-autoreload.ModuleReloader.filename_and_mtime = filename_and_mtime
+kernels = {}  # pid -> the connection that asked for it
 
 
 def reap(signum, frame):
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid = os.waitpid(-1, os.WNOHANG)[0]
+            if not pid:
+                break
+            kernels.pop(pid, None)
     except ChildProcessError:
         pass
 
 
 signal.signal(signal.SIGCHLD, reap)
-os.write(reply_fd, b"ready\n")
-for line in sys.stdin.buffer:
-    request = json.loads(line)
-    pid = os.fork()
-    if pid:
-        os.write(reply_fd, b"%d\n" % pid)
-        continue
+selector = selectors.DefaultSelector()
+selector.register(0, selectors.EVENT_READ)  # stdin: its owner closes it to stop the server
+if listener_fd >= 0:
+    selector.register(socket.socket(fileno=listener_fd), selectors.EVENT_READ)
+if connection_fd >= 0:
+    selector.register(socket.socket(fileno=connection_fd), selectors.EVENT_READ, bytearray())
+
+
+def drop(connection):
+    # Its worker is gone (done, or killed): so are the kernels it still had.
+    selector.unregister(connection)
+    connection.close()
+    for pid, owner in list(kernels.items()):
+        if owner is connection:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def kernel(request):
     code = 1
     try:
         os.setsid()  # a session of its own, as jupyter_client starts kernels
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # Nothing of the server's stays open in the kernel: a worker reading a connection must
+        # see it end when the server ends.
+        for key in list(selector.get_map().values()):
+            if isinstance(key.fileobj, socket.socket):
+                key.fileobj.close()
+        selector.close()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        os.close(reply_fd)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-        # The one setting ipykernel reads from the environment when it is imported, not launched.
-        trait = ipykernel.kernelapp.IPKernelApp.class_traits()["parent_handle"]
-        trait.default_value = int(os.environ.get("JPY_PARENT_PID") or 0)
         import ipykernel_launcher
         sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
         sys.path[0] = os.getcwd()  # `python -m` puts the working directory first
-        ipykernel.kernelapp.launch_new_instance()
+        # The one setting ipykernel takes from the environment when it is imported (the server's,
+        # without it), not launched: its parent's pid, without which it prints its connection.
+        parent = int(os.environ.get("JPY_PARENT_PID") or 0)
+        ipykernel.kernelapp.IPKernelApp.launch_instance(parent_handle=parent)
         code = 0
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else 1
@@ -121,6 +157,37 @@ for line in sys.stdin.buffer:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+warmed = False
+while True:
+    for key, _ in selector.select():
+        if key.fd == 0:
+            if not os.read(0, 4096):
+                sys.exit(0)
+            continue
+        if key.data is None:  # the listener: a worker connects
+            selector.register(key.fileobj.accept()[0], selectors.EVENT_READ, bytearray())
+            continue
+        connection, pending = key.fileobj, key.data
+        data = connection.recv(65536)
+        if not data:
+            drop(connection)
+            continue
+        pending += data
+        while b"\n" in pending:
+            line, _, rest = bytes(pending).partition(b"\n")
+            pending[:] = rest
+            if not warmed:
+                warm()
+                warmed = True
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})  # reaped only once recorded
+            pid = os.fork()
+            if not pid:
+                kernel(json.loads(line))
+            kernels[pid] = connection
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+            connection.sendall(b"%d\n" % pid)
 """.replace("INLINE_BACKEND", repr(INLINE_BACKEND))
 
 
@@ -134,24 +201,102 @@ def launcher_arguments(cmd: Sequence[str]) -> tuple[list[str], list[str]] | None
     return list(cmd[:at]), list(cmd[at + 2:])
 
 
-class ForkServer:
-    """One warm process that forks kernels for one worker."""
+def kernel_interpreter(kernel_name: str) -> list[str] | None:
+    """The interpreter and flags a kernel ``kernel_name`` is launched with (as jupyter_client
+    launches it), or None when it is not an ipykernel this module forks."""
+    from jupyter_client.kernelspec import KernelSpecManager
 
-    def __init__(self, preload: Sequence[str]) -> None:
+    argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+    if argv and argv[0] in {"python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
+        argv[0] = sys.executable  # as jupyter_client does
+    parts = launcher_arguments(argv)
+    return parts[0] if parts else None
+
+
+def shared_address(folder: str, interpreter: Sequence[str], preload: Sequence[str]) -> str:
+    """Where the shared server for this interpreter and these pre-imports listens in ``folder``:
+    a worker uses one only if it was started for exactly what the worker's kernels need."""
+    key = hashlib.sha256(json.dumps([list(interpreter), list(preload)]).encode()).hexdigest()[:16]
+    return os.path.join(folder, f"{key}.sock")
+
+
+def serve(folder: str, interpreter: Sequence[str], preload: Sequence[str], cwd: str | None = None,
+          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start a fork server that every build given ``folder`` (``CHENGGUAN_FORK_SERVERS``) shares,
+    for kernels of ``interpreter`` with ``preload`` imported. It stops when its stdin is closed or
+    its starter ends; it kills a worker's kernels when that worker disconnects (ends or is killed).
+
+    For a session that runs many builds (a test suite): each build would otherwise start servers
+    of its own and import the libraries again. The modules it imports see ``cwd`` and ``env`` (a
+    ``matplotlibrc`` there, ``MPLCONFIGDIR``): share one only between builds where those agree.
+    """
+    address = shared_address(folder, interpreter, preload)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address)
+        listener.listen(64)
+        return subprocess.Popen([*interpreter, "-c", SERVER, str(listener.fileno()), "-1", json.dumps(list(preload))],
+                                stdin=subprocess.PIPE, pass_fds=(listener.fileno(),), cwd=cwd, env=env)
+    finally:
+        listener.close()  # the server holds it now
+
+
+class ForkServer:
+    """Forks kernels for one worker: through the shared server in ``shared`` (see :func:`serve`)
+    made for its interpreter and pre-imports when there is one, else through a server of its own
+    (started with its first kernel, and again if it dies)."""
+
+    def __init__(self, preload: Sequence[str], shared: str | None = None) -> None:
         self.preload = tuple(preload)
+        self.shared = shared
         self.interpreter: list[str] | None = None
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: subprocess.Popen[bytes] | None = None  # the server of its own, if started
+        self._socket: socket.socket | None = None
         self._replies: Any = None
         self._lock = asyncio.Lock()
 
-    def _start(self, interpreter: list[str], cwd: str, env: dict[str, str]) -> None:
-        read, write = os.pipe()
-        self.process = subprocess.Popen(
-            [*interpreter, "-c", SERVER, str(write), json.dumps(self.preload)],
-            stdin=subprocess.PIPE, pass_fds=(write,), cwd=cwd, env=env)
-        os.close(write)
-        self._replies = os.fdopen(read, "rb")
+    def _connect(self, interpreter: list[str], cwd: str, env: dict[str, str]) -> None:
+        if self.shared is not None:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                connection.connect(shared_address(self.shared, interpreter, self.preload))
+            except OSError:  # none for these kernels, or it is gone: a server of its own from now on
+                connection.close()
+                self.shared = None
+            else:
+                self._attach(connection, interpreter)
+                return
+        mine, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [*interpreter, "-c", SERVER, "-1", str(theirs.fileno()), json.dumps(self.preload)],
+                stdin=subprocess.PIPE, pass_fds=(theirs.fileno(),), cwd=cwd, env=env)
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        self._attach(mine, interpreter)
+
+    def _attach(self, connection: socket.socket, interpreter: list[str]) -> None:
+        self._socket = connection
+        self._replies = connection.makefile("rb")
         self.interpreter = interpreter
+
+    def _disconnect(self) -> None:
+        if self._socket is not None:
+            self._replies.close()
+            self._socket.close()
+            self._socket = self._replies = None
+        if self.process is not None:
+            try:
+                if self.process.stdin is not None:
+                    self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+            self.process = None
 
     def _reply(self) -> str:
         line = self._replies.readline()
@@ -167,35 +312,26 @@ class ForkServer:
         interpreter, arguments = parts
         async with self._lock:
             if self.process is not None and self.process.poll() is not None:
-                # The server died (killed, out of memory) and took its kernels with it: start a
-                # new one rather than write to a pipe nobody reads.
-                self._replies.close()
-                self.process = None
-            if self.process is None:
-                self._start(interpreter, cwd, env)
-                if await asyncio.to_thread(self._reply) != "ready":
-                    raise OSError("the kernel fork server did not start")
+                # Its server died (killed, out of memory) and took its kernels with it: start a
+                # new one rather than write to a socket nobody reads.
+                self._disconnect()
+            if self._socket is None:
+                self._connect(interpreter, cwd, env)
             if interpreter != self.interpreter:
                 return None
-            assert self.process is not None and self.process.stdin is not None
+            assert self._socket is not None
             request = {"argv": arguments, "cwd": cwd, "env": env}
-            self.process.stdin.write(json.dumps(request).encode() + b"\n")
-            self.process.stdin.flush()
-            return int(await asyncio.to_thread(self._reply))
+            try:
+                self._socket.sendall(json.dumps(request).encode() + b"\n")
+                return int(await asyncio.to_thread(self._reply))
+            except OSError:
+                self._disconnect()  # the next kernel connects (or starts a server) anew
+                raise
 
     def close(self) -> None:
-        """Stop the server (its kernels are killed by their own managers)."""
-        if self.process is None:
-            return
-        try:
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-            self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
-        finally:
-            self._replies.close()
-            self.process = None
+        """Disconnect, and stop the server of its own (the kernels still running die with it; a
+        shared server kills this worker's)."""
+        self._disconnect()
 
 
 class ForkedProcess:

@@ -219,14 +219,15 @@ class KernelPool:
     """Hands out fresh kernels; ``prestart`` boots the next one in the background."""
 
     def __init__(self, name: str, cwd: Path, preload: Sequence[str], trace: str | None = None,
-                 fork: bool = True) -> None:
+                 fork: bool = True, shared: str | None = None) -> None:
         self.name = name
         self.cwd = cwd
         self.preload = tuple(preload)
         self.trace = trace
         self._next: asyncio.Task[Kernel] | None = None
-        # Kernels forked from one warm process hold the pre-imports from birth (see forkserver.py).
-        self.server = ForkServer(self.preload) if fork and available() else None
+        # Kernels forked from one warm process hold the pre-imports from birth (see forkserver.py);
+        # ``shared``: the folder of servers shared by several builds, when there is one.
+        self.server = ForkServer(self.preload, shared) if fork and available() else None
 
     def prestart(self) -> None:
         if self._next is None:

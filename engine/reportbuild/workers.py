@@ -37,6 +37,7 @@ class WorkerConfig:
     root: str  # for notebook paths in messages
     parent: int = 0  # the coordinator's pid: a worker whose coordinator died stops (it holds no lock)
     trace: str | None = None  # the data folder whose reads each kernel records
+    fork_servers: str | None = None  # the folder of fork servers shared by builds (forkserver.serve)
 
 
 def _block_slow_import() -> None:
@@ -130,7 +131,7 @@ async def _serve(index: int, config: WorkerConfig, tasks: Queue, events: Queue, 
 
     from reportbuild.kernels import KernelPool
 
-    pool = KernelPool(config.kernel, Path(config.cwd), config.preload, config.trace)
+    pool = KernelPool(config.kernel, Path(config.cwd), config.preload, config.trace, shared=config.fork_servers)
     if pending.value > 0:
         pool.prestart()
     # Import and compile the renderer while the first kernel boots.
