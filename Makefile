@@ -21,8 +21,8 @@ venv: $(STAMP)
 KERNEL_IMPORTS := ipykernel.kernelapp ipykernel.ipkernel ipykernel.zmqshell ipykernel.debugger \
 	ipykernel_launcher IPython.extensions.autoreload matplotlib_inline.backend_inline pandas \
 	matplotlib.pyplot seaborn statsmodels.api statsmodels.stats.proportion statsmodels.stats.rates \
-	chengguan.*
-TOOL_IMPORTS := reportbuild.* nbconvert nbclient papermill jupyter_client.manager pytest xdist.plugin \
+	'chengguan.*'
+TOOL_IMPORTS := 'reportbuild.*' nbconvert nbclient papermill jupyter_client.manager pytest xdist.plugin \
 	xdist.remote playwright.sync_api frictionless openpyxl distributed pygments.lexers.python \
 	pygments.formatters.html
 $(STAMP): pyproject.toml $(LOCK)

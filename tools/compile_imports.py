@@ -7,7 +7,7 @@ engine worker and test process would compile them again at import (where PYTHOND
 is set, as on many CI machines, it never stops doing so). Whatever is imported that is not listed
 here is compiled at its first import, as Python always does.
 
-Usage: python tools/compile_imports.py MODULE... (a name ending in ".*" takes its submodules too).
+Usage: python tools/compile_imports.py MODULE... (a name ending in ".*", quoted for the shell, takes its submodules too).
 Run one process per independent stack, in parallel (see the Makefile).
 """
 
