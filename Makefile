@@ -23,15 +23,15 @@ KERNEL_IMPORTS := ipykernel.kernelapp ipykernel.ipkernel ipykernel.zmqshell ipyk
 	matplotlib.pyplot seaborn statsmodels.api statsmodels.stats.proportion statsmodels.stats.rates \
 	'chengguan.*'
 TOOL_IMPORTS := 'reportbuild.*' nbconvert nbclient papermill jupyter_client.manager pytest xdist.plugin \
-	xdist.remote playwright.sync_api frictionless openpyxl distributed pygments.lexers.python \
-	pygments.formatters.html
+	xdist.remote playwright.sync_api 'frictionless.*' openpyxl distributed pygments.lexers.python \
+	pygments.formatters.html IPython.core.ultratb
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name chengguan --display-name "Python (chengguan)" >/dev/null
-	MPLBACKEND=Agg $(BIN)/python tools/compile_imports.py $(KERNEL_IMPORTS) & kernel=$$!; \
+	MPLBACKEND=Agg $(BIN)/python -Xfrozen_modules=off tools/compile_imports.py $(KERNEL_IMPORTS) & kernel=$$!; \
 	$(BIN)/python tools/compile_imports.py $(TOOL_IMPORTS) && wait $$kernel
 	touch $(STAMP)
 
