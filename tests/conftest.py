@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ from chengguan.theme import use_theme  # noqa: E402
 if TYPE_CHECKING:  # imported where used: every process loads this file, test or not (pytest-xdist)
     import nbformat
     import pandas as pd
+    from reportbuild.forkserver import SharedServers
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,24 +58,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(notebook_runs.BUILDS_ENV, None)
     servers = config.stash.get(_SERVERS_KEY, None)
-    if servers:
+    if servers is not None:
         from reportbuild.build import FORK_SERVERS_ENV
 
-        folder, processes = servers
-        for process in processes:
-            process.stdin.close()
-        for process in processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+        servers.close()
         os.environ.pop(FORK_SERVERS_ENV, None)
 
 
 _BUILDS_KEY = pytest.StashKey[str]()
-_SERVERS_KEY = pytest.StashKey[tuple[str, list[subprocess.Popen]]]()
+_SERVERS_KEY = pytest.StashKey["SharedServers"]()
 
 
 def _start_fork_servers(config: pytest.Config) -> None:
@@ -94,18 +85,15 @@ def _start_fork_servers(config: pytest.Config) -> None:
     if os.environ.get(FORK_SERVERS_ENV) or not forkserver.available():
         return
     tests = os.path.dirname(os.path.abspath(__file__))
-    folder = tempfile.mkdtemp(prefix="chengguan-forks-")
-    processes, addresses = [], set()
+    servers = forkserver.SharedServers()
     for path in (os.path.join(tests, "..", "reports.toml"), os.path.join(tests, "fixtures", "reports.toml")):
         build = load_manifest(Path(path)).build
         interpreter = forkserver.kernel_interpreter(build.kernel)
-        address = forkserver.shared_address(folder, interpreter or [], build.preload)
-        if interpreter is None or address in addresses:
-            continue
-        addresses.add(address)
-        processes.append(forkserver.serve(folder, interpreter, build.preload))
-    os.environ[FORK_SERVERS_ENV] = folder
-    config.stash[_SERVERS_KEY] = (folder, processes)
+        if interpreter is not None:
+            servers.start(interpreter, build.preload)
+    os.environ[FORK_SERVERS_ENV] = servers.folder
+    config.stash[_SERVERS_KEY] = servers
+
 
 def _uses(item: pytest.Item, function: object) -> bool:
     """Whether ``item``'s module imports ``function`` of tests/notebook_runs.py."""

@@ -134,9 +134,9 @@ asyncio.run(main())
 def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kernels_die(tmp_path: Path) -> None:
     interpreter = forkserver.kernel_interpreter("chengguan")
     assert interpreter is not None
-    folder = tmp_path / "servers"
-    folder.mkdir()
-    shared = forkserver.serve(str(folder), interpreter, ["json"])
+    servers = forkserver.SharedServers()
+    servers.start(interpreter, ["json"])
+    shared, folder = servers.processes[0], servers.folder
 
     async def scenario() -> dict[str, object]:
         one = KernelPool("chengguan", tmp_path, ["json"], shared=str(folder))
@@ -174,8 +174,7 @@ def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kerne
     try:
         seen = asyncio.run(scenario())
     finally:
-        shared.kill()
-        shared.wait()
+        servers.close()
     assert seen["parents"] == (shared.pid, shared.pid, seen["own server of other"])
     assert seen["own servers"] == [False, False, True]
     assert seen["orphan's parent"] == shared.pid
@@ -191,3 +190,62 @@ def _gone(pid: int, seconds: float = 10) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def test_a_build_with_two_workers_forks_their_kernels_from_one_server(tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    from fixtures.project import make_project, run_build
+
+    from reportbuild.build import FORK_SERVERS_ENV
+
+    monkeypatch.delenv(FORK_SERVERS_ENV, raising=False)  # as outside the test suite
+    layout = make_project(tmp_path / "p")
+    me = os.getpid()
+    before = set(_tree(me))  # the session's own servers, when this process started them
+    seen: dict[int, int] = {}  # every process of the fork server's code below this one -> its parent
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for pid in _tree(me):
+                if pid not in before and b"PR_SET_PDEATHSIG" in _cmdline(pid):
+                    seen.setdefault(pid, _ppid(pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        code, out, err = run_build(layout, "good-zh", "good-en", jobs=2)
+    finally:
+        done.set()
+        watcher.join()
+    assert code == 0, out + err
+    servers = [pid for pid, parent in seen.items() if parent == me]
+    kernels = [pid for pid, parent in seen.items() if parent != me]
+    assert len(servers) == 1  # the build's, not one below each worker
+    assert len(kernels) >= 2 and {seen[k] for k in kernels} == set(servers)
+    assert not any(b"PR_SET_PDEATHSIG" in _cmdline(p) for p in set(_tree(me)) - before)  # stopped with the build
+
+
+def _tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(_ppid(int(entry.name)), []).append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

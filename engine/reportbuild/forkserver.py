@@ -4,9 +4,10 @@ Launching a kernel and importing pandas, matplotlib and statsmodels costs about 
 much as executing most reports. A fork server (one per worker, started with the worker's first
 kernel) pays that once; each kernel is then a fork of it, so a kernel costs a fork and ipykernel's
 own set-up. Every notebook still gets a kernel of its own, in a process no other notebook used.
-A session that runs many builds (the test suite) can start shared servers once (:func:`serve`)
-and hand their folder to its builds (``CHENGGUAN_FORK_SERVERS``): their workers connect to the one
-made for their kernels' interpreter and pre-imports instead of starting their own.
+A build with two workers or more starts one server that all of them share (:class:`SharedServers`),
+and a session that runs many builds (the test suite) can start such servers once and hand their
+folder to its builds (``CHENGGUAN_FORK_SERVERS``): the workers connect to the one made for their
+kernels' interpreter and pre-imports instead of starting their own.
 
 Why a forked kernel is the kernel ``python -m ipykernel_launcher`` would be: the server only
 imports modules (into no namespace) and creates no thread or event loop before it forks, and the
@@ -29,10 +30,12 @@ import asyncio
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -220,29 +223,57 @@ def shared_address(folder: str, interpreter: Sequence[str], preload: Sequence[st
     return os.path.join(folder, f"{key}.sock")
 
 
-def serve(folder: str, interpreter: Sequence[str], preload: Sequence[str], cwd: str | None = None,
-          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start a fork server that every build given ``folder`` (``CHENGGUAN_FORK_SERVERS``) shares,
-    for kernels of ``interpreter`` with ``preload`` imported. It stops when its stdin is closed or
-    its starter ends; it kills a worker's kernels when that worker disconnects (ends or is killed).
+class SharedServers:
+    """Fork servers in a private folder, shared by several workers: those of one build (the
+    coordinator starts one when it has two workers or more), or those of every build of a session
+    (the test suite's, handed to the builds as ``CHENGGUAN_FORK_SERVERS``). A worker connects to the
+    one started for its kernels' interpreter and pre-imports (:func:`shared_address`).
 
-    For a session that runs many builds (a test suite): each build would otherwise start servers
-    of its own and import the libraries again. The modules it imports see ``cwd`` and ``env`` (a
-    ``matplotlibrc`` there, ``MPLCONFIGDIR``): share one only between builds where those agree.
+    A server stops when :meth:`close` closes its stdin, or at once when the process that started it
+    ends; it kills a worker's kernels when that worker disconnects (ends or is killed). The modules
+    it imports see its ``cwd`` and ``env`` (a ``matplotlibrc`` there, ``MPLCONFIGDIR``): share one
+    only between builds where those agree.
     """
-    address = shared_address(folder, interpreter, preload)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        listener.bind(address)
-        listener.listen(64)
-        return subprocess.Popen([*interpreter, "-c", SERVER, str(listener.fileno()), "-1", json.dumps(list(preload))],
-                                stdin=subprocess.PIPE, pass_fds=(listener.fileno(),), cwd=cwd, env=env)
-    finally:
-        listener.close()  # the server holds it now
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="chengguan-forks-")
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, interpreter: Sequence[str], preload: Sequence[str], cwd: str | None = None,
+              env: dict[str, str] | None = None) -> None:
+        """Start the server for kernels of ``interpreter`` with ``preload`` imported (unless it
+        runs already); it imports them when the first kernel is asked for."""
+        address = shared_address(self.folder, interpreter, preload)
+        if os.path.exists(address):
+            return
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(address)
+            listener.listen(64)
+            self.processes.append(subprocess.Popen(
+                [*interpreter, "-c", SERVER, str(listener.fileno()), "-1", json.dumps(list(preload))],
+                stdin=subprocess.PIPE, pass_fds=(listener.fileno(),), cwd=cwd, env=env))
+        finally:
+            listener.close()  # the server holds it now
+
+    def close(self) -> None:
+        """Stop the servers (their kernels die with them) and remove the folder."""
+        for process in self.processes:
+            if process.stdin is not None:
+                process.stdin.close()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class ForkServer:
-    """Forks kernels for one worker: through the shared server in ``shared`` (see :func:`serve`)
+    """Forks kernels for one worker: through the shared server in the folder ``shared`` (see
+    :class:`SharedServers`)
     made for its interpreter and pre-imports when there is one, else through a server of its own
     (started with its first kernel, and again if it dies)."""
 

@@ -331,10 +331,14 @@ def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig,
     pending = ctx.Value("i", sum(1 for t in tasks if t.execute))
     for task in tasks:
         task_queue.put(task)
+    count = max(1, min(jobs, len(tasks)))
+    servers = _shared_fork_server(config) if count > 1 and pending.value > 0 else None
+    if servers is not None:
+        config = dataclasses.replace(config, fork_servers=servers.folder)
     workers = [
         ctx.Process(target=worker_main, args=(i, config, task_queue, events, pending), daemon=True,
                     name=f"chengguan-build-{i}")
-        for i in range(max(1, min(jobs, len(tasks))))
+        for i in range(count)
     ]
     for _ in workers:
         task_queue.put(None)  # one stop sign per worker
@@ -370,7 +374,34 @@ def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig,
                 w.join()
         task_queue.close()
         events.close()
+        if servers is not None:
+            servers.close()
     return [results[t.run] for t in tasks if t.run in results]
+
+
+def _shared_fork_server(config: WorkerConfig) -> Any:
+    """One fork server for all the workers of this build (they would each start one and import
+    the same libraries: about 1.5 s of CPU a worker), unless the build was handed shared servers,
+    or kernels are not forked here; a ``SharedServers`` or None."""
+    if config.fork_servers is not None:
+        return None
+    from reportbuild import forkserver
+
+    if not forkserver.available():
+        return None
+    try:
+        interpreter = forkserver.kernel_interpreter(config.kernel)
+    except Exception:  # noqa: BLE001 - no such kernel: each worker's first kernel says so
+        return None
+    if interpreter is None:
+        return None
+    servers = forkserver.SharedServers()
+    try:
+        servers.start(interpreter, config.preload, cwd=config.cwd)
+    except OSError:
+        servers.close()
+        return None
+    return servers
 
 
 def _fail_lost(tasks: Sequence[Task], results: dict[str, Result], on_event: Callable[[Event], None]) -> None:
