@@ -1,13 +1,13 @@
 """Kernels forked from a warm process: each report's kernel starts with its libraries imported.
 
 Launching a kernel and importing pandas, matplotlib and statsmodels costs about 2.5 s of CPU, as
-much as executing most reports. A fork server (one per worker, started with the worker's first
-kernel) pays that once; each kernel is then a fork of it, so a kernel costs a fork and ipykernel's
-own set-up. Every notebook still gets a kernel of its own, in a process no other notebook used.
-A build with two workers or more starts one server that all of them share (:class:`SharedServers`),
-and a session that runs many builds (the test suite) can start such servers once and hand their
+much as executing most reports. A fork server pays that once; each kernel is then a fork of it,
+so a kernel costs a fork and ipykernel's own set-up. Every notebook still gets a kernel of its own,
+in a process no other notebook used. A build with two workers or more starts one server that all
+of them share (:class:`SharedServers`); a lone worker starts its own with its first kernel. A
+session that runs many builds (the test suite) can start shared servers once and hand their
 folder to its builds (``CHENGGUAN_FORK_SERVERS``): the workers connect to the one made for their
-kernels' interpreter and pre-imports instead of starting their own.
+kernels' interpreter and pre-imports instead.
 
 Why a forked kernel is the kernel ``python -m ipykernel_launcher`` would be: the server only
 imports modules (into no namespace) and creates no thread or event loop before it forks, and the
