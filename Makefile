@@ -18,21 +18,14 @@ venv: $(STAMP)
 # process (each test worker, kernel and engine worker) compiles pandas, matplotlib and statsmodels
 # from source at import, about 4 s of CPU each, and keeps doing so where PYTHONDONTWRITEBYTECODE is
 # set. Compiling every installed file instead (uv's --compile-bytecode) takes 2.5 times as long.
-KERNEL_IMPORTS := ipykernel.kernelapp ipykernel.ipkernel ipykernel.zmqshell ipykernel.debugger \
-	ipykernel_launcher IPython.extensions.autoreload matplotlib_inline.backend_inline pandas \
-	matplotlib.pyplot seaborn statsmodels.api statsmodels.stats.proportion statsmodels.stats.rates \
-	'chengguan.*'
-TOOL_IMPORTS := 'reportbuild.*' nbconvert nbclient papermill jupyter_client.manager pytest xdist.plugin \
-	xdist.remote playwright.sync_api 'frictionless.*' openpyxl distributed pygments.lexers.python \
-	pygments.formatters.html IPython.core.ultratb
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name chengguan --display-name "Python (chengguan)" >/dev/null
-	MPLBACKEND=Agg $(BIN)/python -Xfrozen_modules=off tools/compile_imports.py $(KERNEL_IMPORTS) & kernel=$$!; \
-	$(BIN)/python tools/compile_imports.py $(TOOL_IMPORTS) && wait $$kernel
+	$(BIN)/python -Xfrozen_modules=off tools/compile_imports.py kernel & kernel=$$!; \
+	$(BIN)/python tools/compile_imports.py tools && wait $$kernel
 	touch $(STAMP)
 
 # Resolve every dependency (all extras, every platform) into the lock: `lock` keeps the pinned
