@@ -63,7 +63,7 @@ test-quick: $(STAMP)
 
 # Lint and type checks (run by .ci/run).
 check: $(STAMP)
-	$(BIN)/ruff check lib engine
+	$(BIN)/ruff check lib engine tools
 	$(BIN)/mypy
 
 kernel: $(STAMP)
