@@ -30,18 +30,12 @@ $(STAMP): pyproject.toml $(LOCK)
 
 # Resolve every dependency (all extras, every platform) into the lock: `lock` keeps the pinned
 # versions that still fit pyproject.toml (after adding or changing a dependency), `lock-upgrade`
-# moves everything to the newest versions pyproject.toml allows. Left out: rfc3987-syntax (and
-# lark, which only it needs), an optional checker of jsonschema's "iri" string formats that
-# jupyter-events asks for; it builds a parser when imported, about 1 s of CPU in every process that
-# imports nbformat (each nbconvert and papermill command, each build worker). Without it jsonschema
-# skips those formats, which no schema here uses.
-LOCK_FLAGS := --all-extras --universal --python-version 3.11 \
-	--no-emit-package rfc3987-syntax --no-emit-package lark
+# moves everything to the newest versions pyproject.toml allows.
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 --quiet -o $(LOCK)
 
 lock-upgrade: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --quiet --upgrade -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 --upgrade --quiet -o $(LOCK)
 
 # The engine's exit code is make's: 0 built, 1 a run failed, 2 refused, 130/129/143 interrupted.
 reports: $(STAMP)

@@ -42,9 +42,8 @@ class WorkerConfig:
 
 def _block_slow_import() -> None:
     # jsonschema (pulled in by nbformat) imports the optional `rfc3987_syntax`, which builds a
-    # lark grammar at import: ~1 s of CPU, every process. It only serves the "iri" string formats,
-    # which the notebook schema does not use, so workers go without it (requirements.lock leaves
-    # it out; other environments, such as conda's, have it).
+    # lark grammar at import: ~2.5 s on a 2-core machine, every process. It only serves the
+    # "iri" string formats, which the notebook schema does not use, so workers go without it.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
