@@ -39,9 +39,11 @@ STACKS = {
         "statsmodels.stats.proportion", "statsmodels.stats.rates", "chengguan.*",
     ],
     # What the build engine, its workers, the data tools and the tests import (test modules
-    # themselves are rewritten by pytest, which keeps its own cache).
+    # themselves are rewritten by pytest, which keeps its own cache), and the plain way to run and
+    # share one notebook: the papermill and `jupyter nbconvert` commands.
     "tools": [
-        "reportbuild.*", "nbconvert", "nbclient", "papermill", "jupyter_client.manager",
+        "reportbuild.*", "nbconvert", "nbconvert.nbconvertapp", "nbclient", "papermill", "papermill.cli",
+        "jupyter_core.command", "jupyter_client.manager",
         "jupyter_client.ioloop", "jupyter_client.restarter", "mistune.plugins.*", "pygments.lexers.html",
         "pygments.lexers.python", "pygments.lexers.shell", "pygments.formatters.html",
         "pygments.styles.default", "pyarrow.parquet", "pyarrow.dataset", "openpyxl", "frictionless.*",
