@@ -45,6 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
     servers they share, before any pytest-xdist worker starts (workers inherit the environment)."""
     if hasattr(config, "workerinput"):
         return
+    # The processes the tests start (commands, kernels) go without rfc3987_syntax (tests/stubs).
+    stubs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (stubs, os.environ.get("PYTHONPATH")) if p)
     if not os.environ.get(notebook_runs.BUILDS_ENV):
         folder = tempfile.mkdtemp(prefix="chengguan-tests-")
         os.environ[notebook_runs.BUILDS_ENV] = folder
