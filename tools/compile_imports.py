@@ -58,8 +58,8 @@ def main(stack: str) -> None:
         package = name.removesuffix(".*")
         try:
             module = importlib.import_module(package)
-        except ImportError as error:  # renamed in a newer version: only this speed-up is lost
-            print(f"compile_imports: {package} not compiled ({error})", file=sys.stderr)
+        except Exception as error:  # noqa: BLE001 - renamed, or broken here: only this speed-up is lost
+            print(f"compile_imports: {package} not compiled ({type(error).__name__}: {error})", file=sys.stderr)
             continue
         if package != name:
             for info in pkgutil.walk_packages(module.__path__, f"{package}.", onerror=lambda _: None):
