@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from proctree import alive, cmdline, descendants, gone, parent
 from reportbuild import forkserver
 from reportbuild.kernels import KernelPool, _silent
 
@@ -49,7 +50,7 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
             seen["second_has_name"] = await _value(second, "'leak' in globals()")
             seen["pids"] = (first.pid, second.pid)
             seen["server"] = pool.server.process.pid if pool.server.process else None
-            seen["parents"] = tuple(_ppid(pid) for pid in (first.pid, second.pid))
+            seen["parents"] = tuple(parent(pid) for pid in (first.pid, second.pid))
             await first.shutdown()
             await second.shutdown()
         finally:
@@ -68,11 +69,6 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
     assert seen["parents"] == (seen["server"], seen["server"])  # forked, not launched
     for pid in (first, second, seen["server"]):
         assert not forkserver._alive(pid)  # type: ignore[arg-type]
-
-
-def _ppid(pid: int) -> int:
-    with open(f"/proc/{pid}/stat", "rb") as stat:
-        return int(stat.read().rsplit(b")", 1)[1].split()[1])
 
 
 async def _cell(kernel, code: str) -> None:
@@ -145,18 +141,18 @@ def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kerne
         seen: dict[str, object] = {}
         try:
             a, b, c = await one.take(), await two.take(), await other.take()
-            seen["parents"] = (_ppid(a.pid), _ppid(b.pid), _ppid(c.pid))
+            seen["parents"] = (parent(a.pid), parent(b.pid), parent(c.pid))
             seen["own servers"] = [pool.server.process is not None for pool in (one, two, other)]
             seen["own server of other"] = other.server.process.pid
             # A worker killed mid-run (kill -9: no clean-up of its own): its kernel goes with it.
             worker = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), str(folder)],
                                       stdout=subprocess.PIPE, text=True)
             orphan = int(worker.stdout.readline())
-            seen["orphan's parent"] = _ppid(orphan)
+            seen["orphan's parent"] = parent(orphan)
             worker.kill()
             worker.wait()
-            seen["orphan gone"] = _gone(orphan)
-            seen["others alive"] = [forkserver._alive(k.pid) for k in (a, b, c)]
+            seen["orphan gone"] = gone([orphan], 10)
+            seen["others alive"] = [alive(k.pid) for k in (a, b, c)]
             for kernel in (a, b, c):
                 await kernel.shutdown()
             # The shared server killed: a worker's next kernel comes from a server of its own.
@@ -164,7 +160,7 @@ def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kerne
             shared.wait()
             d = await one.take()
             seen["after the shared server died"] = await _value(d, "6 * 7")
-            seen["own server now"] = one.server.process is not None and _ppid(d.pid) == one.server.process.pid
+            seen["own server now"] = one.server.process is not None and parent(d.pid) == one.server.process.pid
             await d.shutdown()
         finally:
             for pool in (one, two, other):
@@ -183,34 +179,24 @@ def test_builds_share_the_server_made_for_their_kernels_and_a_dead_workers_kerne
     assert seen["after the shared server died"] == "42" and seen["own server now"] is True
 
 
-def _gone(pid: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while forkserver._alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def test_a_build_with_two_workers_forks_their_kernels_from_one_server(tmp_path: Path, monkeypatch) -> None:
     import threading
 
     from fixtures.project import make_project, run_build
-
     from reportbuild.build import FORK_SERVERS_ENV
 
     monkeypatch.delenv(FORK_SERVERS_ENV, raising=False)  # as outside the test suite
     layout = make_project(tmp_path / "p")
     me = os.getpid()
-    before = set(_tree(me))  # the session's own servers, when this process started them
+    before = set(descendants(me))  # the session's own servers, when this process started them
     seen: dict[int, int] = {}  # every process of the fork server's code below this one -> its parent
     done = threading.Event()
 
     def watch() -> None:
         while not done.is_set():
-            for pid in _tree(me):
-                if pid not in before and b"PR_SET_PDEATHSIG" in _cmdline(pid):
-                    seen.setdefault(pid, _ppid(pid))
+            for pid in descendants(me):
+                if pid not in before and b"PR_SET_PDEATHSIG" in cmdline(pid):
+                    seen.setdefault(pid, parent(pid))
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch)
@@ -225,27 +211,4 @@ def test_a_build_with_two_workers_forks_their_kernels_from_one_server(tmp_path: 
     kernels = [pid for pid, parent in seen.items() if parent != me]
     assert len(servers) == 1  # the build's, not one below each worker
     assert len(kernels) >= 2 and {seen[k] for k in kernels} == set(servers)
-    assert not any(b"PR_SET_PDEATHSIG" in _cmdline(p) for p in set(_tree(me)) - before)  # stopped with the build
-
-
-def _tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                children.setdefault(_ppid(int(entry.name)), []).append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+    assert not any(b"PR_SET_PDEATHSIG" in cmdline(p) for p in set(descendants(me)) - before)  # stopped with the build

@@ -23,6 +23,7 @@ from chengguan.curation.validate import validate, validate_project
 from chengguan.tables import load
 from chengguan.tables.io import TableReadError, read_csv
 from chengguan.tables.schema import TABLES
+from proctree import children, gone
 from tables_synthetic import make_data_dir, read_table, set_cell, write_table
 
 PAYLOAD = "<img src=x onerror=alert(4)>"
@@ -536,28 +537,6 @@ def test_the_real_validator_refuses_a_number_not_in_the_source(tmp_path: Path) -
 # -- 3. signals: SIGTERM and SIGHUP like Ctrl-C; no worker outlives the build ------------------
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _start_hung_build(layout) -> tuple[subprocess.Popen, list[int]]:
     """`chengguan-build hung` in the background, once its worker runs the hung cell."""
     import time
@@ -572,24 +551,13 @@ def _start_hung_build(layout) -> tuple[subprocess.Popen, list[int]]:
     deadline = time.monotonic() + 240
     workers: list[int] = []
     while time.monotonic() < deadline:
-        workers = _children(process.pid)
+        workers = children(process.pid)
         # A worker with a kernel of its own: the run is under way.
-        if workers and any(_children(w) for w in workers):
+        if workers and any(children(w) for w in workers):
             break
         time.sleep(0.3)
     assert workers, "the build started no worker"
     return process, workers
-
-
-def _gone(pids: list[int], seconds: float = 30) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not any(_alive(p) for p in pids):
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.notebooks  # starts kernels
@@ -600,12 +568,12 @@ def test_sigterm_and_sighup_stop_the_build_like_ctrl_c(tmp_path: Path, signum: i
 
     layout = _project(tmp_path)
     process, workers = _start_hung_build(layout)
-    kernels = [k for w in workers for k in _children(w)]
+    kernels = [k for w in workers for k in children(w)]
     os.kill(process.pid, signum)
     out, err = process.communicate(timeout=60)
     assert process.returncode == code, out + err
     assert "interrupted" in out and "the next build resumes" in out
-    assert _gone(workers + kernels), "a worker or kernel outlived the build"
+    assert gone(workers + kernels), "a worker or kernel outlived the build"
     # The lock is free again: the next build is not refused.
     assert _cli(layout, "--dry-run").returncode == 0
 
@@ -621,7 +589,7 @@ def test_workers_exit_when_the_build_is_killed(tmp_path: Path) -> None:
     process, workers = _start_hung_build(layout)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
-    assert _gone(workers), "a worker outlived its killed build and could write outputs/ without the lock"
+    assert gone(workers), "a worker outlived its killed build and could write outputs/ without the lock"
 
 
 # -- 5. unwritable outputs/ or a full disk: one message, exit 2, reports whole -----------------

@@ -26,6 +26,7 @@ from chengguan.curation.cli import main
 from chengguan.curation.export import WORKBOOK, ExportRefused, export
 from chengguan.curation.validate import validate
 from chengguan.tables.io import read_csv
+from proctree import alive, cmdline, descendants, gone, parent
 from tables_synthetic import PRIMARY, make_data_dir, set_cell
 
 ADD = ["--id", "hostile_src", "--title", "某区城管执法2023年工作总结", "--issued", "2024-01-30",
@@ -320,54 +321,12 @@ def child_build(layout, *patterns: str, wrap: Sequence[str] = (), preexec=None, 
                             stderr=subprocess.PIPE, text=True, env=env, preexec_fn=preexec)
 
 
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def kernels_of(pid: int) -> list[int]:
     """Processes three levels below the build: worker -> fork server -> kernel."""
     level = [pid]
     for _ in range(3):
-        level = [c for p in level for c in descendants(p) if _parent(c) == p]
+        level = [c for p in level for c in descendants(p) if parent(c) == p]
     return level
-
-
-def _parent(pid: int) -> int:
-    try:
-        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError):
-        return -1
-
-
-def alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def gone(pids: list[int], seconds: float = 30) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not any(alive(p) for p in pids):
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def running_hung(process) -> list[int]:
@@ -606,14 +565,7 @@ def test_a_killed_cluster_worker_leaves_no_kernel_and_the_run_is_retried_or_fail
     me, killed = os.getpid(), []
 
     def kernels() -> list[int]:
-        found = []
-        for pid in descendants(me):
-            try:
-                if b"ipykernel" in (Path("/proc") / str(pid) / "cmdline").read_bytes() and alive(pid):
-                    found.append(pid)
-            except OSError:
-                pass
-        return found
+        return [pid for pid in descendants(me) if b"ipykernel" in cmdline(pid) and alive(pid)]
 
     def kill_the_worker() -> None:  # the process that started the hung report's kernel
         deadline = time.monotonic() + 120
@@ -621,7 +573,7 @@ def test_a_killed_cluster_worker_leaves_no_kernel_and_the_run_is_retried_or_fail
             time.sleep(0.3)
         time.sleep(3)
         for kernel in kernels():
-            worker = _parent(kernel)
+            worker = parent(kernel)
             killed.extend([kernel, worker])
             os.kill(worker, signal.SIGKILL)
 

@@ -34,8 +34,8 @@ EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Signals that stop a build the way Ctrl-C does; the exit code is 128 + the signal's number
 # (SIGINT 130, SIGTERM 143, SIGHUP 129), as a shell reports a process killed by it.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-# A folder of fork servers that a session's builds share (reportbuild.forkserver.serve, started by
-# the test suite): the workers fork their kernels there instead of starting servers of their own.
+# A folder of fork servers that a session's builds share (reportbuild.forkserver.SharedServers,
+# started by the test suite): the workers fork their kernels there instead of starting their own.
 FORK_SERVERS_ENV = "CHENGGUAN_FORK_SERVERS"
 
 

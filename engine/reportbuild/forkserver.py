@@ -259,23 +259,26 @@ class SharedServers:
     def close(self) -> None:
         """Stop the servers (their kernels die with them) and remove the folder."""
         for process in self.processes:
-            if process.stdin is not None:
-                process.stdin.close()
-        for process in self.processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
         self.processes = []
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Close a server's stdin, which stops it; kill it if it has not ended in 5 s."""
+    try:
+        if server.stdin is not None:
+            server.stdin.close()
+        server.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        server.kill()
+        server.wait()
+
+
 class ForkServer:
-    """Forks kernels for one worker: through the shared server in the folder ``shared`` (see
-    :class:`SharedServers`)
-    made for its interpreter and pre-imports when there is one, else through a server of its own
-    (started with its first kernel, and again if it dies)."""
+    """Forks kernels for one worker: through the server in the folder ``shared`` (see
+    :class:`SharedServers`) made for its interpreter and pre-imports when there is one, else
+    through a server of its own (started with its first kernel, and again if it dies)."""
 
     def __init__(self, preload: Sequence[str], shared: str | None = None) -> None:
         self.preload = tuple(preload)
@@ -320,13 +323,7 @@ class ForkServer:
             self._socket.close()
             self._socket = self._replies = None
         if self.process is not None:
-            try:
-                if self.process.stdin is not None:
-                    self.process.stdin.close()
-                self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-                self.process.wait()
+            _stop(self.process)
             self.process = None
 
     def _reply(self) -> str:

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportbuild.guard import OutputsUnwritable
 from reportbuild.messages import Failure, Result, Started, Task
+
+if TYPE_CHECKING:  # imported where used: the coordinator imports this module on every build
+    from reportbuild.forkserver import SharedServers
 
 # -- the worker process ----------------------------------------------------------------------
 
@@ -37,7 +40,7 @@ class WorkerConfig:
     root: str  # for notebook paths in messages
     parent: int = 0  # the coordinator's pid: a worker whose coordinator died stops (it holds no lock)
     trace: str | None = None  # the data folder whose reads each kernel records
-    fork_servers: str | None = None  # the folder of fork servers shared by builds (forkserver.serve)
+    fork_servers: str | None = None  # the folder of shared fork servers (forkserver.SharedServers)
 
 
 def _block_slow_import() -> None:
@@ -379,10 +382,10 @@ def run_tasks(tasks: Sequence[Task], jobs: int, config: WorkerConfig,
     return [results[t.run] for t in tasks if t.run in results]
 
 
-def _shared_fork_server(config: WorkerConfig) -> Any:
+def _shared_fork_server(config: WorkerConfig) -> SharedServers | None:
     """One fork server for all the workers of this build (they would each start one and import
     the same libraries: about 1.5 s of CPU a worker), unless the build was handed shared servers,
-    or kernels are not forked here; a ``SharedServers`` or None."""
+    or kernels are not forked here."""
     if config.fork_servers is not None:
         return None
     from reportbuild import forkserver
