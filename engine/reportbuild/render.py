@@ -345,6 +345,9 @@ def _exporter() -> Any:
         exclude_output_prompt=True,
         exclude_anchor_links=False,
         embed_images=True,  # images a Markdown cell links to go inline too
+        # Validate the notebook once after the preprocessors, not after each of the eleven
+        # (most of them disabled): each pass walked every output against the schema.
+        optimistic_validation=True,
     )
 
 
