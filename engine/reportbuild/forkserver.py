@@ -205,14 +205,11 @@ def launcher_arguments(cmd: Sequence[str]) -> tuple[list[str], list[str]] | None
 
 
 def kernel_interpreter(kernel_name: str) -> list[str] | None:
-    """The interpreter and flags a kernel ``kernel_name`` is launched with (as jupyter_client
-    launches it), or None when it is not an ipykernel this module forks."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """The interpreter and flags a kernel ``kernel_name`` is launched with (the command
+    jupyter_client builds for it), or None when it is not an ipykernel this module forks."""
+    from jupyter_client.manager import KernelManager
 
-    argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
-    if argv and argv[0] in {"python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
-        argv[0] = sys.executable  # as jupyter_client does
-    parts = launcher_arguments(argv)
+    parts = launcher_arguments(KernelManager(kernel_name=kernel_name).format_kernel_cmd())
     return parts[0] if parts else None
 
 
