@@ -23,7 +23,7 @@ from chengguan.curation.validate import validate, validate_project
 from chengguan.tables import load
 from chengguan.tables.io import TableReadError, read_csv
 from chengguan.tables.schema import TABLES
-from proctree import children, gone
+from proctree import children, descendants, gone
 from tables_synthetic import make_data_dir, read_table, set_cell, write_table
 
 PAYLOAD = "<img src=x onerror=alert(4)>"
@@ -552,7 +552,8 @@ def _start_hung_build(layout) -> tuple[subprocess.Popen, list[int]]:
     workers: list[int] = []
     while time.monotonic() < deadline:
         workers = children(process.pid)
-        # A worker with a kernel of its own: the run is under way.
+        # A worker with a process of its own (the fork server it starts with its first kernel):
+        # the run is under way.
         if workers and any(children(w) for w in workers):
             break
         time.sleep(0.3)
@@ -568,12 +569,12 @@ def test_sigterm_and_sighup_stop_the_build_like_ctrl_c(tmp_path: Path, signum: i
 
     layout = _project(tmp_path)
     process, workers = _start_hung_build(layout)
-    kernels = [k for w in workers for k in children(w)]
+    below = [p for w in workers for p in descendants(w)]  # their fork servers and kernels
     os.kill(process.pid, signum)
     out, err = process.communicate(timeout=60)
     assert process.returncode == code, out + err
     assert "interrupted" in out and "the next build resumes" in out
-    assert gone(workers + kernels), "a worker or kernel outlived the build"
+    assert gone(workers + below), "a worker, its fork server or a kernel outlived the build"
     # The lock is free again: the next build is not refused.
     assert _cli(layout, "--dry-run").returncode == 0
 

@@ -26,7 +26,7 @@ from chengguan.curation.cli import main
 from chengguan.curation.export import WORKBOOK, ExportRefused, export
 from chengguan.curation.validate import validate
 from chengguan.tables.io import read_csv
-from proctree import alive, cmdline, descendants, gone, parent
+from proctree import alive, children, cmdline, descendants, gone, parent
 from tables_synthetic import PRIMARY, make_data_dir, set_cell
 
 ADD = ["--id", "hostile_src", "--title", "某区城管执法2023年工作总结", "--issued", "2024-01-30",
@@ -325,7 +325,7 @@ def kernels_of(pid: int) -> list[int]:
     """Processes three levels below the build: worker -> fork server -> kernel."""
     level = [pid]
     for _ in range(3):
-        level = [c for p in level for c in descendants(p) if parent(c) == p]
+        level = [c for p in level for c in children(p)]
     return level
 
 
