@@ -68,7 +68,7 @@ def test_forked_kernels_are_fresh_and_warm(tmp_path: Path) -> None:
     assert first != second
     assert seen["parents"] == (seen["server"], seen["server"])  # forked, not launched
     for pid in (first, second, seen["server"]):
-        assert not forkserver._alive(pid)  # type: ignore[arg-type]
+        assert not alive(pid)  # type: ignore[arg-type]
 
 
 async def _cell(kernel, code: str) -> None:

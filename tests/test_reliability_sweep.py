@@ -412,7 +412,7 @@ def test_a_killed_fork_server_is_replaced_and_no_report_fails_for_it(tmp_path: P
             old_server = pool.server.process.pid
             os.kill(old_server, signal.SIGKILL)
             await asyncio.sleep(1)
-            seen["first_alive"] = forkserver._alive(first.pid)  # died with its server
+            seen["first_alive"] = alive(first.pid)  # died with its server
             await first.shutdown()
             second = await pool.take()  # the spare died too: replaced, from a new server
             content = await _silent(second, "", 60, "reading", {"v": "6 * 7"})
